@@ -1,0 +1,21 @@
+"""The API under /api/v1: one NinjaAPI, one router per app."""
+
+from ninja import NinjaAPI
+
+from tinhso.core.api import Utf8JSONRenderer, install_problem_handlers
+from tinhso.directory.api import router as directory_router
+
+api = NinjaAPI(
+    title="Tỉnh Số API",
+    version="1",
+    description=(
+        "API của nền tảng Tỉnh Số / the Tỉnh Số platform API. Errors are RFC 9457 problem "
+        "details with a Vietnamese title. Integration clients send their key in X-API-Key."
+    ),
+    urls_namespace="api-v1",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+    renderer=Utf8JSONRenderer(),
+)
+install_problem_handlers(api)
+api.add_router("/", directory_router, tags=["directory"])

@@ -1,0 +1,29 @@
+"""Shared fixtures: a small organ tree, officials with roles, API keys."""
+
+from __future__ import annotations
+
+import pytest
+
+from tinhso.directory.tests.factories import OfficialFactory, OrganFactory
+
+
+@pytest.fixture
+def organ_tree(db):
+    """province committee → department → (none); province → district committee → commune."""
+    province = OrganFactory(kind="province_committee", level=1, short_name="UBND", parent=None)
+    department = OrganFactory(kind="department", level=2, short_name="STP", parent=province)
+    district = OrganFactory(kind="district_committee", level=2, short_name="UBND", parent=province)
+    commune = OrganFactory(kind="commune_committee", level=3, short_name="UBND", parent=district)
+    office = OrganFactory(kind="district_office", level=3, short_name="PNV", parent=district)
+    return {
+        "province": province,
+        "department": department,
+        "district": district,
+        "commune": commune,
+        "office": office,
+    }
+
+
+@pytest.fixture
+def official_factory(db):
+    return OfficialFactory

@@ -1,0 +1,140 @@
+"""The one place that decides what an official may see and do.
+
+An official holds roles (`RoleAssignment`), each over an organ and optionally its subtree.
+A role grants a fixed set of actions (`ROLE_ACTIONS`); an action on an organ is allowed when
+some assignment grants it and covers that organ. Superusers (the platform's operators) may do
+everything; anyone else without an `Official` record may do nothing here.
+
+Later apps name their actions in `Action` and grant them in `ROLE_ACTIONS`, never elsewhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from django.db.models import Q
+
+from tinhso.directory.models import Organ, Role, RoleAssignment
+
+
+class Action(StrEnum):
+    USE_BACKOFFICE = "backoffice.use"
+    VIEW_DIRECTORY = "directory.view"
+    MANAGE_ORGANS = "directory.manage_organs"
+    MANAGE_OFFICIALS = "directory.manage_officials"
+    VIEW_APPLICANTS = "directory.view_applicants"
+    RECEIVE_DOSSIER = "dossiers.receive"
+    PROCESS_DOSSIER = "dossiers.process"
+    APPROVE_DOSSIER = "dossiers.approve"
+    RETURN_RESULT = "dossiers.return_result"
+    REGISTER_DOCUMENT = "documents.register"
+    DRAFT_DOCUMENT = "documents.draft"
+    SIGN_DOCUMENT = "documents.sign"
+    VIEW_REPORTS = "reports.view"
+
+
+_EVERY_OFFICIAL = {Action.USE_BACKOFFICE, Action.VIEW_DIRECTORY}
+
+ROLE_ACTIONS: dict[str, frozenset[Action]] = {
+    Role.CLERK: frozenset(_EVERY_OFFICIAL | {Action.REGISTER_DOCUMENT}),
+    Role.SPECIALIST: frozenset(
+        _EVERY_OFFICIAL | {Action.PROCESS_DOSSIER, Action.DRAFT_DOCUMENT, Action.VIEW_APPLICANTS}
+    ),
+    Role.LEADER: frozenset(
+        _EVERY_OFFICIAL
+        | {
+            Action.PROCESS_DOSSIER,
+            Action.APPROVE_DOSSIER,
+            Action.SIGN_DOCUMENT,
+            Action.VIEW_REPORTS,
+            Action.VIEW_APPLICANTS,
+        }
+    ),
+    Role.ONE_STOP_OFFICER: frozenset(
+        _EVERY_OFFICIAL | {Action.RECEIVE_DOSSIER, Action.RETURN_RESULT, Action.VIEW_APPLICANTS}
+    ),
+    Role.ADMINISTRATOR: frozenset(
+        _EVERY_OFFICIAL | {Action.MANAGE_ORGANS, Action.MANAGE_OFFICIALS, Action.VIEW_REPORTS}
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Grant:
+    role: str
+    organ_id: int
+    tree_path: str
+    include_subtree: bool
+
+    def covers(self, organ: Organ) -> bool:
+        if organ.pk == self.organ_id:
+            return True
+        return self.include_subtree and organ.tree_path.startswith(self.tree_path)
+
+
+def grants_of(user: Any) -> tuple[Grant, ...]:
+    """The user's role grants, read once per user object (i.e. once per request)."""
+    cached = getattr(user, "_tinhso_grants", None)
+    if cached is not None:
+        return cached
+    grants: tuple[Grant, ...] = ()
+    if getattr(user, "is_authenticated", False) and user.is_active:
+        rows = (
+            RoleAssignment.objects.filter(official__user=user, official__is_active=True)
+            .select_related("organ")
+            .order_by("pk")
+        )
+        grants = tuple(
+            Grant(r.role, r.organ_id, r.organ.tree_path, r.include_subtree) for r in rows
+        )
+    user._tinhso_grants = grants
+    return grants
+
+
+def _is_operator(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_superuser)
+
+
+def can(user: Any, action: Action | str, organ: Organ | None = None) -> bool:
+    """Whether `user` may do `action` on `organ` (on any organ in scope when None)."""
+    if _is_operator(user):
+        return True
+    action = Action(action)
+    for grant in grants_of(user):
+        if action in ROLE_ACTIONS[grant.role] and (organ is None or grant.covers(organ)):
+            return True
+    return False
+
+
+def allowed_actions(user: Any, organ: Organ) -> frozenset[Action]:
+    """Every action `user` may do on `organ`."""
+    if _is_operator(user):
+        return frozenset(Action)
+    actions: set[Action] = set()
+    for grant in grants_of(user):
+        if grant.covers(organ):
+            actions |= ROLE_ACTIONS[grant.role]
+    return frozenset(actions)
+
+
+def organs_in_scope(user: Any, action: Action | str = Action.VIEW_DIRECTORY) -> Any:
+    """The organs on which `user` may do `action`, as a queryset."""
+    if _is_operator(user):
+        return Organ.objects.all()
+    action = Action(action)
+    condition = Q(pk__in=[])
+    for grant in grants_of(user):
+        if action not in ROLE_ACTIONS[grant.role]:
+            continue
+        condition |= Q(pk=grant.organ_id)
+        if grant.include_subtree:
+            condition |= Q(tree_path__startswith=grant.tree_path)
+    return Organ.objects.filter(condition)
+
+
+def roles_granting(action: Action | str) -> Iterable[str]:
+    """The roles whose grant includes `action` (for help texts and the admin)."""
+    return [role for role, actions in ROLE_ACTIONS.items() if Action(action) in actions]

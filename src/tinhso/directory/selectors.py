@@ -1,0 +1,138 @@
+"""Reads of the directory: units on a date, organs by identifier, applicants."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tinhso.directory.models import (
+    AdministrativeUnit,
+    Applicant,
+    Official,
+    Organ,
+    OrganIdentifier,
+    OrganKind,
+    Role,
+)
+
+
+def unit_get(*, code: str, on: date) -> AdministrativeUnit:
+    """The unit with `code` valid on `on`, with parent, children valid that day and successors.
+
+    Raises Http404 when no version of the code is valid on that date.
+    """
+    unit = (
+        AdministrativeUnit.objects.valid_on(on)
+        .filter(code=code)
+        .select_related("parent")
+        .prefetch_related(
+            Prefetch(
+                "children",
+                queryset=AdministrativeUnit.objects.valid_on(on).order_by("code"),
+                to_attr="children_on",
+            ),
+            Prefetch("successors", queryset=AdministrativeUnit.objects.order_by("code")),
+            Prefetch("predecessors", queryset=AdministrativeUnit.objects.order_by("code")),
+        )
+        .first()
+    )
+    if unit is None:
+        raise Http404(
+            _("Không có đơn vị hành chính mã «%(code)s» có hiệu lực ngày %(on)s.")
+            % {"code": code, "on": on.strftime("%d/%m/%Y")}
+        )
+    return unit
+
+
+def unit_current_for(*, unit: AdministrativeUnit, on: date) -> list[AdministrativeUnit]:
+    """The units valid on `on` that `unit` became, following successor links (for regrouping
+    historical records by today's units)."""
+    frontier, result, seen = [unit], [], set()
+    while frontier:
+        current = frontier.pop()
+        if current.pk in seen:
+            continue
+        seen.add(current.pk)
+        if current.is_valid_on(on):
+            result.append(current)
+        else:
+            frontier.extend(current.successors.all())
+    return sorted(result, key=lambda u: u.code)
+
+
+def organ_get_by_identifier(*, identifier: str, on: date) -> Organ:
+    """The organ that holds `identifier` (either scheme) on `on`. Raises Http404."""
+    ident = (
+        OrganIdentifier.objects.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=on),
+            Q(valid_to__isnull=True) | Q(valid_to__gte=on),
+            value=identifier,
+        )
+        .select_related("organ__parent", "organ__unit")
+        .prefetch_related("organ__identifiers")
+        .first()
+    )
+    if ident is None:
+        raise Http404(_("Không có cơ quan mang mã định danh «%(i)s».") % {"i": identifier})
+    return ident.organ
+
+
+def organ_children(*, organ: Organ) -> QuerySet[Organ]:
+    return organ.children.order_by("tree_path")
+
+
+def applicant_get(*, identifier: str) -> Applicant:
+    """The applicant with this electronic identifier. Raises Http404."""
+    applicant = Applicant.objects.filter(identifier=identifier).first()
+    if applicant is None:
+        raise Http404(_("Không có người nộp hồ sơ mang mã định danh «%(i)s».") % {"i": identifier})
+    return applicant
+
+
+def directory_counts() -> dict[str, int]:
+    """Headline counts for the home page and the back office."""
+    return {
+        "organs": Organ.objects.count(),
+        "officials": Official.objects.filter(is_active=True).count(),
+        "citizens": Applicant.objects.filter(kind="citizen").count(),
+        "with_eid": Applicant.objects.filter(eid_verified_at__isnull=False).count(),
+    }
+
+
+def home_province() -> AdministrativeUnit | None:
+    """The province this installation serves: the unit of its provincial People's Committee,
+    else the unit with settings.PROVINCE_CODE valid today."""
+    organ = (
+        Organ.objects.filter(kind=OrganKind.PROVINCE_COMMITTEE, parent__isnull=True)
+        .select_related("unit")
+        .order_by("pk")
+        .first()
+    )
+    if organ is not None and organ.unit is not None:
+        return organ.unit
+    return (
+        AdministrativeUnit.objects.valid_on(timezone.localdate())
+        .filter(code=settings.PROVINCE_CODE)
+        .first()
+    )
+
+
+def grant_rows(grants: Iterable[Any]) -> list[dict[str, object]]:
+    """Role grants as rows for display: role label, organ, whether the subtree is included."""
+    grants = list(grants)
+    organs = Organ.objects.in_bulk([g.organ_id for g in grants])
+    return [
+        {
+            "role": Role(g.role).label,
+            "organ": organs.get(g.organ_id),
+            "include_subtree": g.include_subtree,
+        }
+        for g in grants
+    ]

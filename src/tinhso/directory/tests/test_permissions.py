@@ -1,0 +1,122 @@
+"""The permission matrix: each role × each action × where the organ lies."""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from tinhso.directory.permissions import (
+    ROLE_ACTIONS,
+    Action,
+    allowed_actions,
+    can,
+    organs_in_scope,
+)
+from tinhso.directory.tests.factories import OfficialFactory, UserFactory
+
+A = Action
+EXPECTED = {
+    "clerk": {A.USE_BACKOFFICE, A.VIEW_DIRECTORY, A.REGISTER_DOCUMENT},
+    "specialist": {
+        A.USE_BACKOFFICE,
+        A.VIEW_DIRECTORY,
+        A.PROCESS_DOSSIER,
+        A.DRAFT_DOCUMENT,
+        A.VIEW_APPLICANTS,
+    },
+    "leader": {
+        A.USE_BACKOFFICE,
+        A.VIEW_DIRECTORY,
+        A.PROCESS_DOSSIER,
+        A.APPROVE_DOSSIER,
+        A.SIGN_DOCUMENT,
+        A.VIEW_REPORTS,
+        A.VIEW_APPLICANTS,
+    },
+    "one_stop_officer": {
+        A.USE_BACKOFFICE,
+        A.VIEW_DIRECTORY,
+        A.RECEIVE_DOSSIER,
+        A.RETURN_RESULT,
+        A.VIEW_APPLICANTS,
+    },
+    "administrator": {
+        A.USE_BACKOFFICE,
+        A.VIEW_DIRECTORY,
+        A.MANAGE_ORGANS,
+        A.MANAGE_OFFICIALS,
+        A.VIEW_REPORTS,
+    },
+}
+
+
+def test_the_table_is_the_expected_one():
+    assert {role: set(actions) for role, actions in ROLE_ACTIONS.items()} == EXPECTED
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", sorted(EXPECTED))
+@pytest.mark.parametrize("action", list(Action))
+@pytest.mark.parametrize("subtree", [False, True])
+def test_matrix(organ_tree, role, action, subtree):
+    """A role over the district committee: its own organ always; the commune and office under
+    it only with the subtree; the province above it and a sibling department never."""
+    district = organ_tree["district"]
+    official = OfficialFactory(organ=district, roles=[(role, district, subtree)])
+    granted = action in EXPECTED[role]
+    assert can(official.user, action, district) is granted
+    assert can(official.user, action, organ_tree["commune"]) is (granted and subtree)
+    assert can(official.user, action, organ_tree["office"]) is (granted and subtree)
+    assert can(official.user, action, organ_tree["province"]) is False
+    assert can(official.user, action, organ_tree["department"]) is False
+    assert can(official.user, action) is granted
+
+
+@pytest.mark.django_db
+def test_granted_organ_adds_to_scope(organ_tree):
+    official = OfficialFactory(
+        organ=organ_tree["department"],
+        roles=[
+            ("specialist", organ_tree["department"], False),
+            ("one_stop_officer", organ_tree["commune"], False),
+        ],
+    )
+    user = official.user
+    assert can(user, A.RECEIVE_DOSSIER, organ_tree["commune"])
+    assert not can(user, A.RECEIVE_DOSSIER, organ_tree["department"])
+    assert can(user, A.PROCESS_DOSSIER, organ_tree["department"])
+    assert not can(user, A.PROCESS_DOSSIER, organ_tree["commune"])
+    assert set(organs_in_scope(user)) == {organ_tree["department"], organ_tree["commune"]}
+    assert set(organs_in_scope(user, A.RECEIVE_DOSSIER)) == {organ_tree["commune"]}
+    assert allowed_actions(user, organ_tree["province"]) == frozenset()
+
+
+@pytest.mark.django_db
+def test_subtree_scope_query(organ_tree):
+    official = OfficialFactory(
+        organ=organ_tree["district"], roles=[("leader", organ_tree["district"], True)]
+    )
+    assert set(organs_in_scope(official.user)) == {
+        organ_tree["district"],
+        organ_tree["commune"],
+        organ_tree["office"],
+    }
+
+
+@pytest.mark.django_db
+def test_nobody_else_may_do_anything(organ_tree):
+    plain = UserFactory()
+    inactive = OfficialFactory(
+        organ=organ_tree["district"], roles=[("leader", organ_tree["district"], True)]
+    )
+    inactive.is_active = False
+    inactive.save()
+    inactive.user._tinhso_grants = None
+    for user in (AnonymousUser(), plain, inactive.user):
+        assert not can(user, A.USE_BACKOFFICE)
+        assert not organs_in_scope(user).exists()
+
+
+@pytest.mark.django_db
+def test_operators_may_do_everything(organ_tree):
+    operator = UserFactory(is_superuser=True)
+    assert all(can(operator, action, organ_tree["commune"]) for action in Action)
+    assert organs_in_scope(operator).count() == 5

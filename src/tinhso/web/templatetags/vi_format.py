@@ -1,0 +1,20 @@
+"""Template filters for Vietnamese figures: `{{ 986|percent_of:1000 }}` → 98,6%."""
+
+from django import template
+
+from tinhso.core.formats import format_number, format_percent
+
+register = template.Library()
+
+
+@register.filter
+def percent_of(numerator: int, denominator: int) -> str:
+    try:
+        return format_percent(int(numerator), int(denominator))
+    except ZeroDivisionError:
+        return "—"
+
+
+@register.filter
+def number_vi(value: int) -> str:
+    return format_number(int(value))
