@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 
 from tinhso.core.api import Utf8JSONRenderer, install_problem_handlers
 from tinhso.directory.api import router as directory_router
+from tinhso.workcalendar.api import router as calendar_router
 
 api = NinjaAPI(
     title="Tỉnh Số API",
@@ -19,3 +20,4 @@ api = NinjaAPI(
 )
 install_problem_handlers(api)
 api.add_router("/", directory_router, tags=["directory"])
+api.add_router("/", calendar_router, tags=["calendar"])

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "ninja",
     "tinhso.core",
     "tinhso.directory",
+    "tinhso.workcalendar",
     "tinhso.web",
 ]
 
