@@ -2,7 +2,7 @@
 
 import pytest
 
-from tinhso.core.services import api_key_create, api_key_revoke
+from tinhso.core.services import api_key_create
 from tinhso.directory.services import applicant_register
 from tinhso.directory.tests.samples import load_sample
 
@@ -95,40 +95,7 @@ def test_responses_are_utf8_json(client, province):
 @pytest.fixture
 def keys(db):
     _k, good = api_key_create(name="LGSP", scopes=["applicants:read"])
-    _k, other = api_key_create(name="Portal", scopes=["something:else"])
-    revoked_key, revoked = api_key_create(name="Old", scopes=["applicants:read"])
-    api_key_revoke(key=revoked_key)
-    return {"good": good, "wrong-scope": other, "revoked": revoked, "none": None, "garbage": "x"}
-
-
-# Every endpoint × every kind of caller → expected status.
-MATRIX = [
-    ("/api/v1/units/91", {"none": 200, "garbage": 200, "good": 200}),
-    ("/api/v1/organs/000.00.03.H33", {"none": 200, "garbage": 200, "good": 200}),
-    (
-        "/api/v1/applicants/091185000123",
-        {"none": 401, "garbage": 401, "revoked": 401, "wrong-scope": 403, "good": 200},
-    ),
-]
-
-
-@pytest.mark.parametrize(("url", "expected"), MATRIX)
-def test_authorization_matrix(client, province, keys, url, expected):
-    applicant_register(kind="citizen", identifier="091185000123", name="Lê Thị Hoa")
-    for caller, status in expected.items():
-        headers = {"X-API-Key": keys[caller]} if keys[caller] else {}
-        response = client.get(url, headers=headers)
-        assert response.status_code == status, caller
-        if status >= 400:
-            assert response["Content-Type"] == PROBLEM
-
-
-def test_matrix_covers_every_endpoint():
-    from tinhso.config.api import api
-
-    paths = set(api.get_openapi_schema(path_prefix="/api/v1")["paths"])
-    covered = {url.rsplit("/", 1)[0] for url, _e in MATRIX}
-    assert {p.rsplit("/", 1)[0] for p in paths} == covered
+    return {"good": good}
 
 
 def test_applicant_lookup(client, keys):

@@ -1,0 +1,52 @@
+"""Authorization matrix of the whole API: every endpoint × every kind of caller."""
+
+import pytest
+
+from tinhso.config.api import api
+from tinhso.core.services import api_key_create, api_key_revoke
+from tinhso.directory.services import applicant_register
+from tinhso.directory.tests.samples import load_sample
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC = {"none": 200, "garbage": 200, "revoked": 200, "wrong-scope": 200, "good": 200}
+MATRIX = [
+    ("/api/v1/units/{code}", "/api/v1/units/91", PUBLIC),
+    ("/api/v1/organs/{identifier}", "/api/v1/organs/000.00.03.H33", PUBLIC),
+    (
+        "/api/v1/calendar/due-date",
+        "/api/v1/calendar/due-date?start=2020-11-03T08:00&working_days=1",
+        PUBLIC,
+    ),
+    (
+        "/api/v1/applicants/{identifier}",
+        "/api/v1/applicants/091185000123",
+        {"none": 401, "garbage": 401, "revoked": 401, "wrong-scope": 403, "good": 200},
+    ),
+]
+
+
+@pytest.fixture
+def keys(db):
+    _k, good = api_key_create(name="LGSP", scopes=["applicants:read"])
+    _k, other = api_key_create(name="Portal", scopes=["something:else"])
+    revoked_key, revoked = api_key_create(name="Old", scopes=["applicants:read"])
+    api_key_revoke(key=revoked_key)
+    return {"good": good, "wrong-scope": other, "revoked": revoked, "none": None, "garbage": "x"}
+
+
+@pytest.mark.parametrize(("_path", "url", "expected"), MATRIX)
+def test_authorization_matrix(client, tmp_path, keys, _path, url, expected):
+    load_sample(tmp_path)
+    applicant_register(kind="citizen", identifier="091185000123", name="Lê Thị Hoa")
+    for caller, status in expected.items():
+        headers = {"X-API-Key": keys[caller]} if keys[caller] else {}
+        response = client.get(url, headers=headers)
+        assert response.status_code == status, caller
+        if status >= 400:
+            assert response["Content-Type"] == "application/problem+json"
+
+
+def test_matrix_covers_every_endpoint():
+    paths = set(api.get_openapi_schema(path_prefix="/api/v1")["paths"])
+    assert paths == {path for path, _url, _expected in MATRIX}
