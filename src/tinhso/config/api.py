@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 
 from tinhso.core.api import Utf8JSONRenderer, install_problem_handlers
 from tinhso.directory.api import router as directory_router
+from tinhso.procedures.api import router as procedures_router
 from tinhso.workcalendar.api import router as calendar_router
 
 api = NinjaAPI(
@@ -21,3 +22,4 @@ api = NinjaAPI(
 install_problem_handlers(api)
 api.add_router("/", directory_router, tags=["directory"])
 api.add_router("/", calendar_router, tags=["calendar"])
+api.add_router("/", procedures_router, tags=["services"])

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "tinhso.core",
     "tinhso.directory",
     "tinhso.workcalendar",
+    "tinhso.procedures",
     "tinhso.web",
 ]
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("thu-tuc/", include("tinhso.procedures.urls")),
     path("", include("tinhso.web.urls")),
 ]
 

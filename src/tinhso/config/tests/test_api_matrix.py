@@ -6,6 +6,8 @@ from tinhso.config.api import api
 from tinhso.core.services import api_key_create, api_key_revoke
 from tinhso.directory.services import applicant_register
 from tinhso.directory.tests.samples import load_sample
+from tinhso.procedures import catalogue_io
+from tinhso.procedures.seeding import DATA
 
 pytestmark = pytest.mark.django_db
 
@@ -18,6 +20,8 @@ MATRIX = [
         "/api/v1/calendar/due-date?start=2020-11-03T08:00&working_days=1",
         PUBLIC,
     ),
+    ("/api/v1/services", "/api/v1/services?q=khai+sinh", PUBLIC),
+    ("/api/v1/services/{code}", "/api/v1/services/1.001193.000.00.00.H33", PUBLIC),
     (
         "/api/v1/applicants/{identifier}",
         "/api/v1/applicants/091185000123",
@@ -38,6 +42,7 @@ def keys(db):
 @pytest.mark.parametrize(("_path", "url", "expected"), MATRIX)
 def test_authorization_matrix(client, tmp_path, keys, _path, url, expected):
     load_sample(tmp_path)
+    catalogue_io.import_catalogue(catalogue_io.loads(DATA.read_text(encoding="utf-8")))
     applicant_register(kind="citizen", identifier="091185000123", name="Lê Thị Hoa")
     for caller, status in expected.items():
         headers = {"X-API-Key": keys[caller]} if keys[caller] else {}

@@ -20,6 +20,7 @@ ORGANS = (
     "qcvn102,name,short_name,parent_qcvn102,kind,level,unit_code,decision20\n"
     "000.00.00.H33,Ủy ban nhân dân tỉnh Kiên Giang,UBND,,province_committee,1,91,H33\n"
     "000.00.03.H33,Sở Tư pháp,STP,000.00.00.H33,department,2,91,H33.03\n"
+    "000.00.09.H33,Sở Xây dựng,SXD,000.00.00.H33,department,2,91,\n"
     "000.00.24.H33,Ủy ban nhân dân thành phố Rạch Giá,UBND,000.00.00.H33,"
     "district_committee,2,899,\n"
     "000.01.24.H33,UBND phường Vĩnh Thanh Vân,UBND,000.00.24.H33,commune_committee,3,30730,\n"

@@ -108,7 +108,7 @@ def test_a_bad_succession_line_writes_nothing(tmp_path):
 def test_organs_import_builds_the_tree_with_both_identifiers(tmp_path):
     imports.import_units(write(tmp_path, "a.csv", BEFORE))
     result = imports.import_organs(write(tmp_path, "o.csv", ORGANS), units_on=date(2020, 11, 3))
-    assert result.created == 4
+    assert result.created == 5
     province = Organ.objects.get(kind="province_committee")
     commune = Organ.objects.get(kind="commune_committee")
     assert commune.tree_path.startswith(province.tree_path)
@@ -123,8 +123,8 @@ def test_organs_import_builds_the_tree_with_both_identifiers(tmp_path):
         "H33.03",
     ]
     again = imports.import_organs(write(tmp_path, "o.csv", ORGANS), units_on=date(2020, 11, 3))
-    assert (again.created, again.updated, again.unchanged) == (0, 0, 4)
-    assert OrganIdentifier.objects.count() == 6
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 5)
+    assert OrganIdentifier.objects.count() == 7
 
 
 @pytest.mark.parametrize(

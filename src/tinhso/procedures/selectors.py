@@ -1,0 +1,58 @@
+"""Reads of the catalogue: diacritic-insensitive search and the procedure page."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from tinhso.procedures.models import Procedure, ServiceLevel
+from tinhso.procedures.search import fold
+
+
+def procedure_search(
+    *,
+    query: str = "",
+    field: str = "",
+    level: str = "",
+    online_on: date | None = None,
+) -> QuerySet[Procedure]:
+    """Active procedures whose name contains every word of `query`, compared without
+    diacritics ("dang ky khai sinh" finds "Đăng ký khai sinh"), or whose code starts with it;
+    optionally of one field, one competent level, or offered for online filing on a date."""
+    procedures = Procedure.objects.filter(is_active=True).select_related("field")
+    words = fold(query).split()
+    if words:
+        by_name = Q()
+        for word in words:
+            by_name &= Q(search_name__contains=word)
+        procedures = procedures.filter(by_name | Q(code__startswith=query.strip()))
+    if field:
+        procedures = procedures.filter(field__code=field)
+    if level:
+        procedures = procedures.filter(competent_level=level)
+    if online_on is not None:
+        procedures = procedures.filter(
+            Q(service_levels__valid_from__isnull=True)
+            | Q(service_levels__valid_from__lte=online_on),
+            Q(service_levels__valid_to__isnull=True) | Q(service_levels__valid_to__gte=online_on),
+            service_levels__kind__in=["3", "4", "partial", "full"],
+        ).distinct()
+    return procedures.prefetch_related(
+        Prefetch("service_levels", queryset=ServiceLevel.objects.order_by("valid_from"))
+    ).order_by("name", "code")
+
+
+def procedure_get(*, code: str) -> Procedure:
+    """An active procedure with everything its page shows. Raises Http404."""
+    procedure = (
+        Procedure.objects.filter(code=code, is_active=True)
+        .select_related("field")
+        .prefetch_related("service_levels", "required_documents", "fees", "steps__organ", "organs")
+        .first()
+    )
+    if procedure is None:
+        raise Http404(_("Không có thủ tục mang mã «%(c)s».") % {"c": code})
+    return procedure
