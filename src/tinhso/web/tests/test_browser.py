@@ -130,4 +130,7 @@ def test_home_page_is_vietnamese_and_switches_to_english(page, screenshot):  # t
 
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page).to_have_url(re.compile(r"/$"))
-    expect(page.locator("#language-select")).to_have_value("en")
+    expect(page.get_by_label("Language")).to_have_value("en")
+    # The English catalog is compiled and used, not only the lang attribute.
+    expect(page).to_have_title("Tỉnh Kiên Giang Public Service Portal")
+    expect(page.get_by_role("button", name="Change")).to_be_visible()

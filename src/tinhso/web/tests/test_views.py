@@ -112,3 +112,12 @@ def test_healthz_reports_a_dead_database(client, monkeypatch):
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json() == {"status": "error", "database": "unreachable"}
+
+
+def test_vietnamese_first_whatever_the_browser_prefers(client, province):
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="vi">' in html
+    client.cookies["django_language"] = "en"
+    assert '<html lang="en">' in client.get("/").content.decode()
+    client.cookies["django_language"] = "fr"
+    assert '<html lang="vi">' in client.get("/").content.decode()

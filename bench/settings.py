@@ -1,0 +1,22 @@
+"""Settings for the API benchmark: the production-like base settings (DEBUG off) with the
+bench URLconf, which adds the baseline views. The database comes from DATABASE_URL, set by
+bench/run.py to a throw-away SQLite file seeded at small scale."""
+
+import os
+
+os.environ.setdefault("DEBUG", "false")
+os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-never-used-in-production-0123456789")
+os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1")
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+from tinhso.config.base import *  # noqa: F403
+
+DEBUG = False
+ALLOWED_HOSTS = ["127.0.0.1"]
+ROOT_URLCONF = "bench.urls"
+WSGI_APPLICATION = "bench.wsgi.application"
+
+# An experiment knob, off by default: BENCH_CONN_MAX_AGE=60 keeps database connections open
+# across requests (the application's own setting opens one per request).
+if os.environ.get("BENCH_CONN_MAX_AGE"):
+    DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ["BENCH_CONN_MAX_AGE"])  # noqa: F405
