@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "tinhso.directory",
     "tinhso.workcalendar",
     "tinhso.procedures",
+    "tinhso.dossiers",
     "tinhso.web",
 ]
 
@@ -58,7 +59,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "tinhso.web.middleware.VietnameseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

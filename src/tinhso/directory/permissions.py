@@ -109,6 +109,13 @@ def can(user: Any, action: Action | str, organ: Organ | None = None) -> bool:
     return False
 
 
+def holds_role(user: Any, role: str, organ: Organ) -> bool:
+    """Whether `user` holds `role` over `organ` (a process step names the role that does it)."""
+    if _is_operator(user):
+        return True
+    return any(g.role == role and g.covers(organ) for g in grants_of(user))
+
+
 def allowed_actions(user: Any, organ: Organ) -> frozenset[Action]:
     """Every action `user` may do on `organ`."""
     if _is_operator(user):

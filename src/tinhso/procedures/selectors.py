@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -41,7 +41,10 @@ def procedure_search(
             service_levels__kind__in=["3", "4", "partial", "full"],
         ).distinct()
     return procedures.prefetch_related(
-        Prefetch("service_levels", queryset=ServiceLevel.objects.order_by("valid_from"))
+        Prefetch(
+            "service_levels",
+            queryset=ServiceLevel.objects.order_by(F("valid_from").asc(nulls_first=True)),
+        )
     ).order_by("name", "code")
 
 

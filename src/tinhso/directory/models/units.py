@@ -58,7 +58,7 @@ class AdministrativeUnit(models.Model):
     class Meta:
         verbose_name = _("đơn vị hành chính")
         verbose_name_plural = _("đơn vị hành chính")
-        ordering = ["code", "valid_from"]
+        ordering = ["code", models.F("valid_from").asc(nulls_first=True)]
         constraints = [
             models.UniqueConstraint(
                 fields=["code", "valid_from"], name="unit_code_valid_from_unique"

@@ -125,7 +125,7 @@ class ServiceLevel(models.Model):
     class Meta:
         verbose_name = _("mức độ dịch vụ công")
         verbose_name_plural = _("mức độ dịch vụ công")
-        ordering = ["procedure", "valid_from"]
+        ordering = ["procedure", models.F("valid_from").asc(nulls_first=True)]
         constraints = [
             models.CheckConstraint(
                 condition=Q(valid_from__isnull=True)
