@@ -158,6 +158,9 @@ if _task_backend not in TASK_BACKENDS:
     )
 TASKS = {"default": {"BACKEND": TASK_BACKENDS[_task_backend]}}
 
+# How often a process checks whether cached reference data changed (core.stamps).
+STAMP_RECHECK_SECONDS = env.float("STAMP_RECHECK_SECONDS", default=1.0)
+
 # --- The province this installation serves ---------------------------------------------
 SITE_NAME = env.str("SITE_NAME", default="Tỉnh Số")
 PROVINCE_CODE = env.str("PROVINCE_CODE", default="91")

@@ -17,3 +17,4 @@ CSRF_COOKIE_SECURE = False
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+STAMP_RECHECK_SECONDS = 0  # see every change at once in tests

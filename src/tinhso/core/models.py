@@ -58,3 +58,18 @@ class ApiKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class DataStamp(models.Model):
+    """A counter bumped whenever a body of reference data changes (e.g. "directory"), so that
+    per-process caches of it know when to drop what they hold."""
+
+    name = models.CharField(max_length=50, unique=True)
+    version = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("phiên bản dữ liệu")
+        verbose_name_plural = _("phiên bản dữ liệu")
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.version}"

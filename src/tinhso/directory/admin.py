@@ -1,7 +1,12 @@
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from tinhso.core.stamps import bump
+from tinhso.directory.imports import DIRECTORY_STAMP
 from tinhso.directory.models import (
     AdministrativeUnit,
     Applicant,
@@ -12,6 +17,26 @@ from tinhso.directory.models import (
     UnitSuccession,
     User,
 )
+
+
+class BumpsDirectoryStamp(admin.ModelAdmin):
+    """Edits of units and organs in the admin tell the lookup caches (core.stamps)."""
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        bump(DIRECTORY_STAMP)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        bump(DIRECTORY_STAMP)
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        super().delete_model(request, obj)
+        bump(DIRECTORY_STAMP)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        super().delete_queryset(request, queryset)
+        bump(DIRECTORY_STAMP)
 
 
 @admin.register(User)
@@ -32,7 +57,7 @@ class SuccessionInline(admin.TabularInline):
 
 
 @admin.register(AdministrativeUnit)
-class AdministrativeUnitAdmin(admin.ModelAdmin):
+class AdministrativeUnitAdmin(BumpsDirectoryStamp):
     list_display = ("code", "name", "level", "parent", "valid_from", "valid_to")
     list_filter = ("level", "valid_to")
     search_fields = ("code", "name")
@@ -46,7 +71,7 @@ class OrganIdentifierInline(admin.TabularInline):
 
 
 @admin.register(Organ)
-class OrganAdmin(admin.ModelAdmin):
+class OrganAdmin(BumpsDirectoryStamp):
     list_display = ("name", "short_name", "kind", "level", "parent")
     list_filter = ("kind", "level")
     search_fields = ("name", "short_name", "identifiers__value")

@@ -3,17 +3,22 @@ the work."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Query, Router, Schema
 
 from tinhso.core.api import AUTH_PROBLEMS, READ_PROBLEMS, ApiKeyAuth, ProblemOut
+from tinhso.core.stamps import StampedCache
 from tinhso.directory import selectors, validators
+from tinhso.directory.imports import DIRECTORY_STAMP
 from tinhso.directory.models import AdministrativeUnit, Organ, OrganScheme
 
 router = Router()
+# Units and organs change only through imports and the admin, which bump the stamp.
+lookups = StampedCache(DIRECTORY_STAMP)
 
 
 class UnitRef(Schema):
@@ -77,6 +82,17 @@ def _unit_ref(unit: AdministrativeUnit) -> dict[str, object]:
     }
 
 
+def _render(schema: type[Schema], payload: dict[str, object]) -> bytes:
+    """The response body, validated against its schema once, then served from the cache."""
+    return json.dumps(
+        schema.model_validate(payload).model_dump(mode="json"), ensure_ascii=False
+    ).encode()
+
+
+def _json(body: bytes) -> HttpResponse:
+    return HttpResponse(body, content_type="application/json; charset=utf-8")
+
+
 def _today() -> date:
     return timezone.localdate()
 
@@ -87,11 +103,16 @@ def _today() -> date:
     summary="Đơn vị hành chính có hiệu lực vào một ngày / an administrative unit on a date",
     operation_id="unit_get",
 )
-def unit_get(request: HttpRequest, code: str, query: Query[OnQuery]) -> dict[str, object]:
+def unit_get(request: HttpRequest, code: str, query: Query[OnQuery]) -> HttpResponse:
     """The unit with this statistics code valid on `on` (today by default), with its parent,
     its children valid that day, and the units that succeeded or preceded it."""
     validators.validate_unit_code(code, field="code")  # malformed: 422 naming the field
-    unit = selectors.unit_get(code=code, on=query.on or _today())
+    on = query.on or _today()
+    return _json(lookups.get(("unit", code, on), lambda: _render(UnitOut, _unit_payload(code, on))))
+
+
+def _unit_payload(code: str, on: date) -> dict[str, object]:
+    unit = selectors.unit_get(code=code, on=on)
     return {
         **_unit_ref(unit),
         "parent": _unit_ref(unit.parent) if unit.parent else None,
@@ -115,11 +136,19 @@ def _organ_ref(organ: Organ, on: date) -> dict[str, object]:
     summary="Cơ quan theo mã định danh / an organ by either identifier scheme",
     operation_id="organ_get",
 )
-def organ_get(request: HttpRequest, identifier: str, query: Query[OnQuery]) -> dict[str, object]:
+def organ_get(request: HttpRequest, identifier: str, query: Query[OnQuery]) -> HttpResponse:
     """The organ holding `identifier` on `on` (today by default), in QCVN 102 form
     (`000.00.00.H33`) or Decision 20/2020 form (`H33.02`)."""
     on = query.on or _today()
     validators.validate_organ_identifier(identifier, field="identifier")
+    return _json(
+        lookups.get(
+            ("organ", identifier, on), lambda: _render(OrganOut, _organ_payload(identifier, on))
+        )
+    )
+
+
+def _organ_payload(identifier: str, on: date) -> dict[str, object]:
     organ = selectors.organ_get_by_identifier(identifier=identifier, on=on)
     return {
         "name": organ.name,

@@ -16,9 +16,11 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tinhso.core.services import audit_record
+from tinhso.core.stamps import bump
 from tinhso.directory import validators
 from tinhso.directory.models import (
     AdministrativeUnit,
@@ -30,6 +32,8 @@ from tinhso.directory.models import (
     UnitSuccession,
 )
 
+# The stamp that caches of units and organs watch (core.stamps).
+DIRECTORY_STAMP = "directory"
 UNIT_COLUMNS = ("code", "name", "level", "parent_code", "valid_from", "valid_to")
 SUCCESSION_COLUMNS = ("predecessor_code", "successor_code", "effective", "share")
 ORGAN_COLUMNS = (
@@ -157,7 +161,7 @@ def import_units(
         if row["level"] != UnitLevel.PROVINCE and not parent_code:
             raise DataImportError(source, line, "parent_code", _("thiếu mã đơn vị cấp trên."))
         if parent_code and parent_code not in in_file:
-            on = valid_from or valid_to or date.today()
+            on = valid_from or valid_to or timezone.localdate()
             if _unit_valid_on(parent_code, on) is None:
                 raise DataImportError(
                     source,
@@ -207,7 +211,7 @@ def import_units(
             if parent_code:
                 parent = saved.get(parent_code) or _unit_valid_on(
                     parent_code,
-                    item["valid_from"] or item["valid_to"] or date.today(),  # type: ignore[arg-type]
+                    item["valid_from"] or item["valid_to"] or timezone.localdate(),  # type: ignore[arg-type]
                 )
             unit = existing.get((item["code"], item["valid_from"]))  # type: ignore[arg-type]
             values = {
@@ -235,6 +239,7 @@ def import_units(
         result.created += len(to_create)
         result.updated += len(to_update)
     if result.created or result.updated:
+        bump(DIRECTORY_STAMP)
         audit_record(
             action="units.import",
             obj=next(iter(saved.values())),
@@ -302,6 +307,7 @@ def import_successions(path: Path | str, *, actor: object = None) -> ImportResul
         else:
             result.unchanged += 1
     if links and (result.created or result.updated):
+        bump(DIRECTORY_STAMP)
         audit_record(
             action="units.import_successions",
             obj=links[0][0],
@@ -414,6 +420,7 @@ def import_organs(path: Path | str, *, units_on: date, actor: object = None) -> 
             )
         known[row["qcvn102"]] = organ
     if result.created or result.updated:
+        bump(DIRECTORY_STAMP)
         audit_record(
             action="organs.import",
             obj=known[rows[0][1]["qcvn102"]],

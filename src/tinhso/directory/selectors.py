@@ -76,7 +76,7 @@ def organ_get_by_identifier(*, identifier: str, on: date) -> Organ:
             value=identifier,
         )
         .select_related("organ__parent", "organ__unit")
-        .prefetch_related("organ__identifiers")
+        .prefetch_related("organ__identifiers", "organ__parent__identifiers")
         .first()
     )
     if ident is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tinhso.core import codes
@@ -49,7 +50,7 @@ def _raise(scheme: str, error: codes.CodeError, field: str | None) -> None:
 
 def validate_cccd(value: str, field: str | None = None) -> str:
     try:
-        return codes.validate_cccd(value).number
+        return codes.validate_cccd(value, today=timezone.localdate()).number
     except codes.CodeError as error:
         _raise("cccd", error, field)
         raise

@@ -6,6 +6,7 @@ from datetime import date
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tinhso.directory.models.units import AdministrativeUnit
@@ -79,8 +80,9 @@ class Organ(models.Model):
 
     def identifier(self, scheme: str = OrganScheme.QCVN102, on: date | None = None) -> str:
         """The organ's identifier in `scheme` valid on `on` (today by default), or ""."""
+        on = on or timezone.localdate()
         for ident in self.identifiers.all():
-            if ident.scheme == scheme and ident.is_valid_on(on or date.today()):
+            if ident.scheme == scheme and ident.is_valid_on(on):
                 return ident.value
         return ""
 

@@ -116,3 +116,47 @@ def test_healthz(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": "ok"}
+
+
+def test_lookups_are_cached_until_the_directory_changes(
+    client, province, tmp_path, django_assert_num_queries
+):
+    from tinhso.directory import imports
+    from tinhso.directory.api import lookups
+    from tinhso.directory.tests.samples import BEFORE, write
+
+    lookups.clear()
+    assert client.get("/api/v1/units/899?on=2020-11-03").json()["name"] == "Thành phố Rạch Giá"
+    with django_assert_num_queries(1):  # the stamp only (rechecked on every call in tests)
+        assert client.get("/api/v1/units/899?on=2020-11-03").status_code == 200
+    renamed = BEFORE.replace("Thành phố Rạch Giá", "Thành phố Rạch Giá (mới)")
+    imports.import_units(write(tmp_path, "before.csv", renamed))
+    assert client_name(client) == "Thành phố Rạch Giá (mới)"
+
+
+def test_admin_edits_invalidate_the_cache(admin_client, province):
+    from tinhso.directory.api import lookups
+    from tinhso.directory.models import AdministrativeUnit
+
+    lookups.clear()
+    assert client_name(admin_client) == "Thành phố Rạch Giá"
+    unit = AdministrativeUnit.objects.get(code="899")
+    response = admin_client.post(
+        f"/admin/directory/administrativeunit/{unit.pk}/change/",
+        {
+            "code": "899",
+            "name": "TP. Rạch Giá",
+            "level": "district",
+            "parent": unit.parent_id,
+            "valid_from": "",
+            "valid_to": "30/06/2025",
+            "successions_out-TOTAL_FORMS": "0",
+            "successions_out-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert client_name(admin_client) == "TP. Rạch Giá"
+
+
+def client_name(client):
+    return client.get("/api/v1/units/899?on=2020-11-03").json()["name"]

@@ -71,7 +71,7 @@ def check_organs_of_the_demo_province():
 
 def check_people_at_small_scale():
     size = demo.SCALES["small"]
-    assert Official.objects.count() == size["officials"] + len(DEMO_ACCOUNTS)
+    assert Official.objects.count() == size["officials"]
     assert Applicant.objects.filter(kind="citizen").count() == size["citizens"]
     assert Applicant.objects.filter(kind="business").count() == size["businesses"]
     assert Applicant.objects.filter(eid_verified_at__isnull=False).count() == size["with_eid"]
