@@ -23,6 +23,11 @@ MATRIX = [
     ("/api/v1/services", "/api/v1/services?q=khai+sinh", PUBLIC),
     ("/api/v1/services/{code}", "/api/v1/services/1.001193.000.00.00.H33", PUBLIC),
     (
+        "/api/v1/applications/status",
+        "/api/v1/applications/status?code=000.00.03.H33-201102-0001&identifier=091185000123",
+        {"none": 404, "garbage": 404, "revoked": 404, "wrong-scope": 404, "good": 404},
+    ),
+    (
         "/api/v1/applicants/{identifier}",
         "/api/v1/applicants/091185000123",
         {"none": 401, "garbage": 401, "revoked": 401, "wrong-scope": 403, "good": 200},
@@ -52,6 +57,27 @@ def test_authorization_matrix(client, tmp_path, keys, _path, url, expected):
             assert response["Content-Type"] == "application/problem+json"
 
 
+# Endpoints for signed-in people (session), not API keys: anonymous → 401, and the role
+# matrix lives with their app's tests (dossiers/tests/test_api.py).
+SESSION = {
+    ("post", "/api/v1/applications"): "/api/v1/applications",
+    ("post", "/api/v1/applications/{pk}/actions"): "/api/v1/applications/1/actions",
+    ("get", "/api/v1/tasks"): "/api/v1/tasks",
+}
+
+
+@pytest.mark.parametrize(("method_path", "url"), SESSION.items())
+def test_session_endpoints_refuse_anonymous_and_api_keys(client, keys, method_path, url):
+    method = getattr(client, method_path[0])
+    for caller in ("none", "good"):
+        headers = {"X-API-Key": keys[caller]} if keys[caller] else {}
+        response = method(url, headers=headers, content_type="application/json")
+        assert response.status_code == 401, caller
+        assert response["Content-Type"] == "application/problem+json"
+
+
 def test_matrix_covers_every_endpoint():
-    paths = set(api.get_openapi_schema(path_prefix="/api/v1")["paths"])
-    assert paths == {path for path, _url, _expected in MATRIX}
+    schema = api.get_openapi_schema(path_prefix="/api/v1")["paths"]
+    operations = {(m, p) for p, ops in schema.items() for m in ops}
+    covered = {("get", p) for p, _u, _e in MATRIX} | set(SESSION)
+    assert operations == covered

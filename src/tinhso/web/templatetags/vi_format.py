@@ -18,3 +18,9 @@ def percent_of(numerator: int, denominator: int) -> str:
 @register.filter
 def number_vi(value: int) -> str:
     return format_number(int(value))
+
+
+@register.filter
+def get_item(mapping: object, key: str) -> object:
+    """`{{ values|get_item:name }}`: a dictionary lookup by a variable key."""
+    return mapping.get(key) if isinstance(mapping, dict) else None

@@ -88,7 +88,11 @@ def test_wrong_password_stays_on_the_login_page(page, live_server):  # type: ign
     expect(page.get_by_text("Xin chào")).to_have_count(0)
 
 
-@pytest.mark.parametrize("path", ["/", "/accounts/login/"], ids=["home", "login"])
+@pytest.mark.parametrize(
+    "path",
+    ["/", "/accounts/login/", "/thu-tuc/?q=khai+sinh", "/tra-cuu-ho-so/?ma=x&so=y"],
+    ids=["home", "login", "procedures", "status"],
+)
 def test_public_page_has_no_axe_violations(page, path):  # type: ignore[no-untyped-def]
     from axe_playwright_python.sync_playwright import Axe
 

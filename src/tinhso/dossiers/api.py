@@ -1,0 +1,203 @@
+"""Applications (dossiers) and tasks under /api/v1, named as the GovStack Registration
+building block names them. Thin: services and selectors do the work."""
+
+from datetime import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema, Status
+from ninja.security import django_auth
+from pydantic import Field
+
+from tinhso.core.api import AUTH_PROBLEMS, READ_PROBLEMS, Problem, ProblemOut
+from tinhso.core.ratelimit import allow, client_ip
+from tinhso.directory.models import Official, OrganIdentifier
+from tinhso.dossiers import selectors, services
+from tinhso.dossiers.models import Dossier
+from tinhso.dossiers.states import Action, IllegalTransition
+from tinhso.procedures.models import Procedure
+
+router = Router()
+LOOKUPS_PER_WINDOW, LOOKUP_WINDOW = 20, 600
+WRITE_PROBLEMS: dict[int, type[Schema]] = {
+    **AUTH_PROBLEMS,
+    404: ProblemOut,
+    409: ProblemOut,
+    422: ProblemOut,
+}
+
+
+class ApplicationIn(Schema):
+    service: str = Field(description="Mã thủ tục")
+    organ: str = Field(description="Mã định danh cơ quan tiếp nhận")
+    form_data: dict[str, Any] = Field(default_factory=dict)
+
+
+class ApplicationOut(Schema):
+    id: int
+    code: str | None
+    service: str
+    organ: str
+    state: str
+    state_label: str
+    version: int
+    submitted_at: datetime | None
+    received_at: datetime | None
+    due_at: datetime | None
+    step: str
+    step_due_at: datetime | None
+
+    @staticmethod
+    def resolve_id(obj: Dossier) -> int:
+        return obj.pk
+
+    @staticmethod
+    def resolve_service(obj: Dossier) -> str:
+        return obj.procedure.code
+
+    @staticmethod
+    def resolve_organ(obj: Dossier) -> str:
+        return obj.organ.identifier()
+
+    @staticmethod
+    def resolve_step(obj: Dossier) -> str:
+        return obj.step_key
+
+
+class StatusOut(Schema):
+    code: str
+    procedure: str
+    state: str
+    state_label: str
+    received_at: datetime | None
+    due_at: datetime | None
+    resolved_at: datetime | None
+    finished_at: datetime | None
+
+
+class StatusQuery(Schema):
+    code: str = Field(max_length=40)
+    identifier: str = Field(max_length=14, description="Số CCCD hoặc mã số thuế của người nộp")
+
+
+class ActionIn(Schema):
+    action: Action
+    note: str = ""
+    version: int | None = Field(None, description="Phiên bản hồ sơ mà người thao tác đang xem")
+    assignee: int | None = Field(None, description="Mã cán bộ được phân công (action=assign)")
+
+
+class TaskOut(ApplicationOut):
+    marker: str = Field(description="overdue, due_soon hoặc rỗng")
+
+    @staticmethod
+    def resolve_marker(obj: Dossier) -> str:
+        return selectors.marker(obj)
+
+
+def _applicant(request: HttpRequest) -> Any:
+    applicant = getattr(request.user, "applicant", None)
+    if applicant is None:
+        raise Problem(
+            403, "forbidden", _("Không có quyền"), _("Tài khoản chưa gắn với người nộp hồ sơ.")
+        )
+    return applicant
+
+
+@router.post(
+    "/applications",
+    response={201: ApplicationOut, **WRITE_PROBLEMS},
+    auth=django_auth,
+    summary="Nộp hồ sơ trực tuyến / file an application",
+    operation_id="application_create",
+)
+def application_create(request: HttpRequest, payload: ApplicationIn) -> Status:
+    """The signed-in applicant files a dossier online; form errors come back by field
+    (`form_data.<name>`)."""
+    applicant = _applicant(request)
+    procedure = Procedure.objects.filter(code=payload.service, is_active=True).first()
+    ident = OrganIdentifier.objects.filter(value=payload.organ).select_related("organ").first()
+    errors = {}
+    if procedure is None:
+        errors["service"] = [_("Không có thủ tục mang mã này.")]
+    if ident is None:
+        errors["organ"] = [_("Không có cơ quan mang mã định danh này.")]
+    if errors:
+        raise services.DossierError(errors)
+    dossier = services.dossier_file_online(
+        procedure=procedure,
+        applicant=applicant,
+        organ=ident.organ,
+        form_data=payload.form_data,
+        actor=request.user,
+    )
+    return Status(201, dossier)
+
+
+@router.get(
+    "/applications/status",
+    response={200: StatusOut, **READ_PROBLEMS, 429: ProblemOut},
+    summary="Tra cứu tình trạng hồ sơ / public status lookup",
+    operation_id="application_status",
+)
+def application_status(request: HttpRequest, query: Query[StatusQuery]) -> dict[str, Any]:
+    """Status and dates only, for whoever has the dossier code and the applicant's identity
+    number. Limited to 20 lookups per 10 minutes per address."""
+    if not allow("status", client_ip(request), limit=LOOKUPS_PER_WINDOW, window=LOOKUP_WINDOW):
+        raise Problem(
+            429, "too-many-requests", _("Quá nhiều yêu cầu"), _("Vui lòng thử lại sau ít phút.")
+        )
+    return selectors.public_status(code=query.code, identifier=query.identifier)
+
+
+@router.post(
+    "/applications/{pk}/actions",
+    response={200: ApplicationOut, **WRITE_PROBLEMS},
+    auth=django_auth,
+    summary="Thao tác xử lý hồ sơ / act on an application",
+    operation_id="application_act",
+)
+def application_act(request: HttpRequest, pk: int, payload: ActionIn) -> Dossier:
+    """An official acts at the dossier's current step. 409 names the allowed actions, or says
+    that someone else acted first (`version`)."""
+    dossier = selectors.dossier_for_official(user=request.user, pk=pk)
+    try:
+        if payload.action == Action.RECEIVE:
+            return services.dossier_receive(
+                dossier=dossier, officer=request.user, version=payload.version
+            )
+        assignee = get_object_or_404(Official, pk=payload.assignee) if payload.assignee else None
+        return services.dossier_act(
+            dossier=dossier,
+            officer=request.user,
+            action=payload.action,
+            note=payload.note,
+            version=payload.version,
+            assignee=assignee,
+        )
+    except IllegalTransition as error:
+        raise Problem(
+            409,
+            "illegal-transition",
+            _("Thao tác không hợp lệ ở trạng thái này"),
+            _("Các thao tác được phép: %(a)s.") % {"a": ", ".join(error.allowed) or "—"},
+            errors=[{"field": "action", "message": a} for a in error.allowed],
+        ) from error
+    except services.Conflict as error:
+        raise Problem(409, "conflict", _("Hồ sơ vừa được người khác xử lý"), str(error)) from error
+    except PermissionError as error:
+        raise Problem(403, "forbidden", _("Không có quyền"), str(error)) from error
+
+
+@router.get(
+    "/tasks",
+    response={200: list[TaskOut], **AUTH_PROBLEMS},
+    auth=django_auth,
+    summary="Hồ sơ chờ tôi xử lý / my work queue",
+    operation_id="task_list",
+)
+def task_list(request: HttpRequest) -> list[Dossier]:
+    """The signed-in official's queue, most urgent first, with overdue / due-soon markers."""
+    return list(selectors.queue(user=request.user)[:200])

@@ -1,0 +1,106 @@
+"""Reads of dossiers: work queues, the public status lookup, a dossier with its history."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tinhso.directory.models import Applicant, Role
+from tinhso.directory.permissions import grants_of, organs_in_scope
+from tinhso.dossiers.models import Dossier
+from tinhso.dossiers.states import TERMINAL, State
+from tinhso.procedures.models import ProcessStep
+
+# A step is "due soon" in its last working day.
+DUE_SOON = timedelta(hours=24)
+OPEN_STATES = [s.value for s in State if s not in TERMINAL and s not in (State.DRAFT,)]
+
+
+def queue(*, user: Any) -> QuerySet[Dossier]:
+    """The dossiers waiting for `user`, most urgent first: those assigned to them; those at a
+    step whose role they hold, in an organ their grant covers, not assigned to anyone; and, for
+    one-stop officers, online dossiers waiting for intake at their organ."""
+    open_dossiers = Dossier.objects.filter(state__in=OPEN_STATES)
+    if getattr(user, "is_superuser", False):
+        chosen = open_dossiers
+    else:
+        condition = Q(assignee__user=user)
+        for grant in grants_of(user):
+            where = Q(step_organ_id=grant.organ_id)
+            intake_at = Q(organ_id=grant.organ_id)
+            if grant.include_subtree:
+                where |= Q(step_organ__tree_path__startswith=grant.tree_path)
+                intake_at |= Q(organ__tree_path__startswith=grant.tree_path)
+            step_of_role = ProcessStep.objects.filter(
+                procedure_id=OuterRef("procedure_id"), key=OuterRef("step_key"), role=grant.role
+            )
+            condition |= where & Q(assignee__isnull=True) & Exists(step_of_role)
+            if grant.role == Role.ONE_STOP_OFFICER:
+                condition |= intake_at & Q(state=State.SUBMITTED)
+        chosen = open_dossiers.filter(condition)
+    return chosen.select_related(
+        "procedure", "applicant", "organ", "step_organ", "assignee__user"
+    ).order_by(F("step_due_at").asc(nulls_last=True), "submitted_at", "pk")
+
+
+def marker(dossier: Dossier, at: datetime | None = None) -> str:
+    """ "overdue" when the dossier or its step is past due, "due_soon" when the step is due
+    within a day, "" otherwise (and while the clock is stopped)."""
+    at = at or timezone.now()
+    if dossier.paused_since is not None:
+        return ""
+    dues = [d for d in (dossier.due_at, dossier.step_due_at) if d is not None]
+    if any(d < at for d in dues):
+        return "overdue"
+    if any(d - at <= DUE_SOON for d in dues):
+        return "due_soon"
+    return ""
+
+
+def public_status(*, code: str, identifier: str) -> dict[str, Any]:
+    """Status and dates of a dossier for whoever knows its code and the applicant's identity
+    number; nothing else, and the same answer for a wrong code as for a wrong number."""
+    dossier = (
+        Dossier.objects.filter(code=code.strip(), applicant__identifier=identifier.strip())
+        .select_related("procedure")
+        .first()
+    )
+    if dossier is None:
+        raise Http404(_("Không tìm thấy hồ sơ với mã và số giấy tờ đã nhập."))
+    return {
+        "code": dossier.code,
+        "procedure": dossier.procedure.name,
+        "state": dossier.state,
+        "state_label": dossier.state_label,
+        "received_at": dossier.received_at,
+        "due_at": dossier.due_at,
+        "resolved_at": dossier.resolved_at,
+        "finished_at": dossier.finished_at,
+    }
+
+
+def dossier_for_official(*, user: Any, pk: int) -> Dossier:
+    """A dossier the official may see: received by or now at an organ in their scope."""
+    scope = organs_in_scope(user)
+    dossier = (
+        Dossier.objects.filter(Q(organ__in=scope) | Q(step_organ__in=scope), pk=pk)
+        .select_related("procedure", "applicant", "organ", "step_organ", "assignee__user")
+        .prefetch_related("events__actor")
+        .first()
+    )
+    if dossier is None:
+        raise Http404(_("Không có hồ sơ này trong phạm vi của bạn."))
+    return dossier
+
+
+def dossiers_of_applicant(*, applicant: Applicant) -> QuerySet[Dossier]:
+    return (
+        Dossier.objects.filter(applicant=applicant)
+        .select_related("procedure", "organ")
+        .order_by("-created_at")
+    )

@@ -1,0 +1,165 @@
+"""The applications API: filing, the public lookup, actions with their 409s, the queue."""
+
+import pytest
+from django.core.cache import cache
+
+from tinhso.directory.tests.factories import UserFactory
+from tinhso.dossiers.models import Dossier
+from tinhso.dossiers.services import dossier_receive_at_counter
+from tinhso.dossiers.tests.conftest import FORM, LLTP
+
+pytestmark = pytest.mark.django_db
+PROBLEM = "application/problem+json"
+
+
+@pytest.fixture
+def citizen(office):
+    user = UserFactory()
+    office["applicant"].user = user
+    office["applicant"].save()
+    return user
+
+
+def counter(office):
+    return dossier_receive_at_counter(
+        procedure=office["procedure"],
+        applicant=office["applicant"],
+        organ=office["organ"],
+        form_data=FORM,
+        officer=office["one_stop_officer"].user,
+    )
+
+
+def act(client, dossier, **payload):
+    return client.post(
+        f"/api/v1/applications/{dossier.pk}/actions", payload, content_type="application/json"
+    )
+
+
+def test_citizen_files_online(client, office, citizen):
+    client.force_login(citizen)
+    response = client.post(
+        "/api/v1/applications",
+        {"service": LLTP, "organ": "000.00.03.H33", "form_data": FORM},
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert (body["state"], body["code"], body["service"], body["organ"]) == (
+        "submitted",
+        None,
+        LLTP,
+        "000.00.03.H33",
+    )
+
+
+def test_filing_errors_name_the_fields(client, office, citizen):
+    client.force_login(citizen)
+    response = client.post(
+        "/api/v1/applications",
+        {"service": LLTP, "organ": "000.00.03.H33", "form_data": {**FORM, "so_dinh_danh": "1"}},
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["errors"]] == ["form_data.so_dinh_danh"]
+    unknown = client.post(
+        "/api/v1/applications",
+        {"service": "9.9", "organ": "000.00.99.H99"},
+        content_type="application/json",
+    )
+    assert sorted(e["field"] for e in unknown.json()["errors"]) == ["organ", "service"]
+    assert Dossier.objects.count() == 0
+
+
+def test_filing_needs_a_signed_in_applicant(client, office):
+    payload = {"service": LLTP, "organ": "000.00.03.H33", "form_data": FORM}
+    assert (
+        client.post("/api/v1/applications", payload, content_type="application/json").status_code
+        == 401
+    )
+    client.force_login(office["specialist"].user)  # an official, not an applicant
+    assert (
+        client.post("/api/v1/applications", payload, content_type="application/json").status_code
+        == 403
+    )
+
+
+def test_public_status_reveals_only_status_and_dates(client, office):
+    dossier = counter(office)
+    body = client.get(
+        f"/api/v1/applications/status?code={dossier.code}&identifier=091185000123"
+    ).json()
+    assert set(body) == {
+        "code",
+        "procedure",
+        "state",
+        "state_label",
+        "received_at",
+        "due_at",
+        "resolved_at",
+        "finished_at",
+    }
+    assert body["state_label"] == "Đã tiếp nhận"
+    wrong = client.get(f"/api/v1/applications/status?code={dossier.code}&identifier=091185000124")
+    unknown = client.get(
+        "/api/v1/applications/status?code=000.00.03.H33-201102-9999&identifier=091185000123"
+    )
+    assert wrong.status_code == unknown.status_code == 404
+    assert wrong.json()["detail"] == unknown.json()["detail"]
+
+
+def test_public_status_is_rate_limited(client, office):
+    cache.clear()
+    url = "/api/v1/applications/status?code=x&identifier=y"
+    statuses = [client.get(url).status_code for _ in range(21)]
+    assert statuses[:20] == [404] * 20
+    assert statuses[20] == 429
+    assert client.get(url)["Content-Type"] == PROBLEM
+    cache.clear()
+
+
+def test_actions_with_409s(client, office):
+    dossier = counter(office)
+    client.force_login(office["one_stop_officer"].user)
+    illegal = act(client, dossier, action="approve")
+    assert illegal.status_code == 409
+    assert illegal.json()["type"] == "urn:tinhso:problem:illegal-transition"
+    assert "forward" in [e["message"] for e in illegal.json()["errors"]]
+    ok = act(client, dossier, action="forward", version=1)
+    assert ok.status_code == 200 and ok.json()["step"] == "tham-dinh" and ok.json()["version"] == 2
+    stale = act(client, dossier, action="refuse", note="x", version=1)
+    assert stale.status_code == 409 and stale.json()["type"] == "urn:tinhso:problem:conflict"
+    client.force_login(office["leader"].user)
+    wrong_role = act(client, dossier, action="forward")
+    assert wrong_role.status_code == 403
+    client.force_login(office["outsider"].user)
+    assert (
+        act(client, dossier, action="forward").status_code == 404
+    )  # outside the scope: not even seen
+    assert Dossier.objects.get().version == 2
+
+
+def test_note_is_required_for_a_refusal(client, office):
+    dossier = counter(office)
+    client.force_login(office["one_stop_officer"].user)
+    response = act(client, dossier, action="refuse")
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["errors"]] == ["note"]
+
+
+def test_queues_follow_the_step_roles(client, office):
+    dossier = counter(office)
+    for who, expected in (
+        ("one_stop_officer", [dossier.code]),
+        ("specialist", []),
+        ("outsider", []),
+    ):
+        client.force_login(office[who].user)
+        assert [t["code"] for t in client.get("/api/v1/tasks").json()] == expected, who
+    client.force_login(office["one_stop_officer"].user)
+    act(client, dossier, action="forward")
+    assert client.get("/api/v1/tasks").json() == []
+    client.force_login(office["specialist"].user)
+    tasks = client.get("/api/v1/tasks").json()
+    assert [t["code"] for t in tasks] == [dossier.code]
+    assert tasks[0]["marker"] in ("", "due_soon", "overdue")
