@@ -24,3 +24,9 @@ def number_vi(value: int) -> str:
 def get_item(mapping: object, key: str) -> object:
     """`{{ values|get_item:name }}`: a dictionary lookup by a variable key."""
     return mapping.get(key) if isinstance(mapping, dict) else None
+
+
+@register.filter
+def doc_errors(errors: object, document_pk: int) -> object:
+    """The errors of the file input of one required document (`document_<pk>`)."""
+    return errors.get(f"document_{document_pk}", []) if isinstance(errors, dict) else []
