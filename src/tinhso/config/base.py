@@ -177,4 +177,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # fontTools reports every subsetting step at INFO when PDFs embed their fonts.
+    "loggers": {"fontTools": {"level": "WARNING"}},
 }

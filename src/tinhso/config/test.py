@@ -1,6 +1,8 @@
 """Test settings: the base settings with fast hashing and tasks run in-process."""
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production-0123456789")
@@ -18,3 +20,11 @@ LOGGING = {"version": 1, "disable_existing_loggers": False}
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 STAMP_RECHECK_SECONDS = 0  # see every change at once in tests
+
+# SQLite tests run on a file, not in memory, so that tests with several threads (concurrent
+# intake) open real separate connections, as production does. One file per test process, so
+# that runs side by side (CI, a developer) never share it.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    _test_db = Path(tempfile.gettempdir()) / f"tinhso-test-{os.getpid()}.sqlite3"
+    DATABASES["default"]["NAME"] = str(_test_db.with_suffix(".default.sqlite3"))  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(_test_db)}  # noqa: F405

@@ -18,6 +18,7 @@ from tinhso.directory.models import Applicant
 from tinhso.dossiers import selectors, services
 from tinhso.dossiers.models import Attachment, Dossier
 from tinhso.dossiers.states import IllegalTransition, State, allowed_actions
+from tinhso.dossiers.views import receipt_response
 from tinhso.procedures import forms
 from tinhso.procedures.selectors import procedure_get
 
@@ -118,6 +119,11 @@ def my_dossier(request: HttpRequest, pk: int) -> HttpResponse:
             "attachments": dossier.attachments.all(),
         },
     )
+
+
+@login_required
+def receipt(request: HttpRequest, pk: int) -> HttpResponse:
+    return receipt_response(request, _own(request, pk))
 
 
 @require_POST

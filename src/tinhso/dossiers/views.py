@@ -12,7 +12,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -23,6 +25,7 @@ from tinhso.directory.permissions import Action as Permission
 from tinhso.directory.permissions import can, organs_in_scope
 from tinhso.directory.services import applicant_identifier_check, applicant_register
 from tinhso.dossiers import selectors, services
+from tinhso.dossiers.receipt import receipt_pdf
 from tinhso.dossiers.states import IllegalTransition, State, allowed_actions
 from tinhso.procedures import forms
 from tinhso.procedures.models import Procedure
@@ -141,6 +144,30 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
         for text in error.messages:
             messages.error(request, text)
     return redirect("dossiers:detail", pk=pk)
+
+
+def receipt_response(request: HttpRequest, dossier: Any, officer_name: str = "") -> HttpResponse:
+    """The receipt PDF of a received dossier, shared by the back office and the applicant."""
+    if not dossier.code:
+        raise Http404(_("Hồ sơ chưa được tiếp nhận."))
+    lookup = (
+        request.build_absolute_uri(reverse("dossiers:status"))
+        + "?"
+        + urlencode({"ma": dossier.code})
+    )
+    pdf = receipt_pdf(dossier, lookup_url=lookup, officer_name=officer_name)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="giay-tiep-nhan-{dossier.code}.pdf"'
+    return response
+
+
+@never_cache
+@login_required
+def receipt(request: HttpRequest, pk: int) -> HttpResponse:
+    _official(request)
+    dossier = selectors.dossier_for_official(user=request.user, pk=pk)
+    event = dossier.events.filter(action="receive").select_related("actor").first()
+    return receipt_response(request, dossier, str(event.actor) if event and event.actor else "")
 
 
 @never_cache

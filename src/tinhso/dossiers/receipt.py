@@ -1,0 +1,139 @@
+"""The receipt of a dossier (giấy tiếp nhận hồ sơ và hẹn trả kết quả) as a PDF, with a QR code
+of the public lookup link. The font ships as a Python package (Be Vietnam Pro), so the receipt
+renders the same on every machine."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import segno
+from django.utils import timezone
+from fontpkg_be_vietnam_pro import ROOT as FONT_ROOT
+from fpdf import FPDF
+
+from tinhso.core.formats import format_long_date
+from tinhso.dossiers.models import Dossier
+
+FONT = "BeVietnamPro"
+
+
+def _when(moment: datetime | None) -> str:
+    if moment is None:
+        return "—"
+    return timezone.localtime(moment).strftime("%H giờ %M, ngày %d/%m/%Y")
+
+
+def _place(unit_name: str) -> str:
+    """The place of the date line: the unit's name without its kind ("Kiên Giang")."""
+    for prefix in (
+        "Tỉnh ",
+        "Thành phố ",
+        "Quận ",
+        "Huyện ",
+        "Thị xã ",
+        "Phường ",
+        "Xã ",
+        "Thị trấn ",
+    ):
+        if unit_name.startswith(prefix):
+            return unit_name[len(prefix) :]
+    return unit_name
+
+
+def _qr(pdf: FPDF, payload: str, x: float, y: float, size: float) -> None:
+    """Draw the QR code as vector squares: crisp at any zoom, no image library involved."""
+    code = segno.make(payload, error="m", micro=False)
+    matrix = list(code.matrix_iter(scale=1, border=2))
+    module = size / len(matrix)
+    pdf.set_fill_color(0, 0, 0)
+    for row, bits in enumerate(matrix):
+        for col, bit in enumerate(bits):
+            if bit:
+                pdf.rect(x + col * module, y + row * module, module, module, style="F")
+
+
+def receipt_pdf(dossier: Dossier, *, lookup_url: str, officer_name: str = "") -> bytes:
+    """The receipt as PDF bytes. `lookup_url` is the absolute address of the public lookup of
+    this dossier (its code only: the applicant types their identity number there)."""
+    pdf = FPDF(format="A4")
+    pdf.set_margins(25, 20, 20)
+    for style, name in (("", "Regular"), ("B", "Bold"), ("I", "Italic")):
+        pdf.add_font(FONT, style, str(FONT_ROOT / "files" / f"BeVietnamPro-{name}.ttf"))
+    pdf.set_title(f"Giấy tiếp nhận hồ sơ {dossier.code}")
+    pdf.add_page()
+    width = pdf.epw
+    half = width / 2
+    pdf.set_font(FONT, "B", 10)
+    y = pdf.get_y()
+    pdf.multi_cell(half - 5, 5, dossier.organ.name.upper(), align="C")
+    pdf.set_xy(pdf.l_margin + half, y)
+    pdf.multi_cell(
+        half, 5, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc", align="C"
+    )
+    pdf.ln(4)
+    pdf.set_font(FONT, "I", 10)
+    received = timezone.localtime(dossier.received_at).date() if dossier.received_at else None
+    place = _place(dossier.organ.unit.name) if dossier.organ.unit else ""
+    if received:
+        pdf.cell(
+            width,
+            6,
+            format_long_date(received, place=place),
+            align="R",
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
+    pdf.ln(4)
+    pdf.set_font(FONT, "B", 13)
+    pdf.multi_cell(
+        width,
+        7,
+        "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
+        align="C",
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    pdf.set_font(FONT, "B", 11)
+    pdf.cell(width, 7, f"Mã hồ sơ: {dossier.code}", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+    pdf.set_font(FONT, "", 11)
+    lines = [
+        f"Tiếp nhận hồ sơ của: {dossier.applicant.name} ({dossier.applicant.identifier})",
+        f"Địa chỉ: {dossier.applicant.address or '—'}",
+        f"Nội dung yêu cầu giải quyết: {dossier.procedure.name}",
+        f"Hình thức nộp: {dossier.get_channel_display()}",
+        "Thành phần hồ sơ:",
+    ]
+    for line in lines:
+        pdf.multi_cell(width, 6, line, new_x="LMARGIN", new_y="NEXT")
+    for number, document in enumerate(dossier.procedure.required_documents.all(), start=1):
+        counts = f"{document.originals} bản chính, {document.copies} bản sao"
+        pdf.multi_cell(
+            width, 6, f"   {number}. {document.name} ({counts})", new_x="LMARGIN", new_y="NEXT"
+        )
+    pdf.ln(2)
+    pdf.multi_cell(
+        width,
+        6,
+        f"Thời gian nhận hồ sơ: {_when(dossier.received_at)}",
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    pdf.set_font(FONT, "B", 11)
+    pdf.multi_cell(
+        width, 6, f"Thời gian trả kết quả: {_when(dossier.due_at)}", new_x="LMARGIN", new_y="NEXT"
+    )
+    pdf.set_font(FONT, "", 11)
+    pdf.multi_cell(
+        width, 6, f"Nơi trả kết quả: {dossier.organ.name}", new_x="LMARGIN", new_y="NEXT"
+    )
+    pdf.ln(4)
+    y = pdf.get_y()
+    _qr(pdf, lookup_url, pdf.l_margin, y, 32)
+    pdf.set_xy(pdf.l_margin + 36, y + 2)
+    pdf.set_font(FONT, "", 9)
+    pdf.multi_cell(half - 36, 5, f"Quét mã để tra cứu tình trạng hồ sơ:\n{lookup_url}", align="L")
+    pdf.set_xy(pdf.l_margin + half, y)
+    pdf.set_font(FONT, "B", 11)
+    pdf.multi_cell(half, 6, "NGƯỜI TIẾP NHẬN\n\n\n" + officer_name, align="C")
+    return bytes(pdf.output())
