@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from tinhso.core.api import Utf8JSONRenderer, install_problem_handlers
 from tinhso.directory.api import router as directory_router
 from tinhso.dossiers.api import router as dossiers_router
+from tinhso.dossiers.stats_api import router as stats_router
 from tinhso.procedures.api import router as procedures_router
 from tinhso.workcalendar.api import router as calendar_router
 
@@ -25,3 +26,4 @@ api.add_router("/", directory_router, tags=["directory"])
 api.add_router("/", calendar_router, tags=["calendar"])
 api.add_router("/", procedures_router, tags=["services"])
 api.add_router("/", dossiers_router, tags=["applications"])
+api.add_router("/", stats_router, tags=["statistics"])

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tinhso.dossiers import views
+from tinhso.dossiers import stats_views, views
 
 app_name = "dossiers"
 
@@ -11,4 +11,7 @@ urlpatterns = [
     path("backoffice/ho-so/<int:pk>/giay-tiep-nhan.pdf", views.receipt, name="receipt"),
     path("backoffice/tiep-nhan/", views.intake, name="intake"),
     path("tra-cuu-ho-so/", views.status, name="status"),
+    path("backoffice/thong-ke/", stats_views.dashboard, name="stats"),
+    path("backoffice/thong-ke/ho-so/", stats_views.counted_list, name="stats_list"),
+    path("backoffice/thong-ke/excel/", stats_views.export, name="stats_excel"),
 ]

@@ -1,0 +1,448 @@
+"""Every figure of the one-stop statistics, defined once.
+
+A figure is an `Indicator`: a key, a Vietnamese label, and the condition (a `Q`) that selects
+what it counts for a period, whose docstring is its formula. The report counts rows matching
+the condition; the drill-down page lists the same rows with the same condition, so a number and
+its list cannot disagree. Shares are `RateDef`s: numerator keys over a denominator key.
+
+Conventions shared by every definition:
+
+- A period is the days `first`..`last` in Vietnam time, i.e. the moments [start, end).
+- Only received dossiers count (`received_at` set): a dossier refused at intake or withdrawn
+  before intake never entered the one-stop books.
+- The *end of handling* of a dossier is `resolved_at` (result ready, or refused), else
+  `finished_at` (withdrawn). The services keep `resolved_at ≤ finished_at`, and a dossier that
+  finished without a resolution was withdrawn; the identities below rely on both and show a
+  row that breaks them (see `IDENTITIES`).
+- A dossier is *open* at a moment m when it was received before m and its handling had not
+  ended before m.
+- *Past due* at m: `due_at < m`, unless the clock was stopped (`paused_since`, a supplement
+  request or suspension still running) before m at a moment when it was not yet past due; the
+  due date moves by the paused time when the clock restarts, so such a dossier is not late yet
+  (as `selectors.marker` says of the work queue). `paused_since` is the current pause only.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.lookups import Exact, LessThan
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from tinhso.dossiers.models import Channel, Dossier, DossierEvent
+from tinhso.dossiers.states import State
+from tinhso.procedures.models import ServiceLevel
+from tinhso.procedures.models.catalogue import ONLINE_FILING_KINDS
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+Subject = Literal["dossier", "offering"]
+
+
+@dataclass(frozen=True)
+class Period:
+    """The days `first`..`last` (both included) in Vietnam time, as the moments [start, end).
+
+    `cap` (the moment the report is made) cuts a period that has not ended yet: figures "at
+    the end" of the current month are measured now, not at a future midnight.
+    """
+
+    first: date
+    last: date
+    cap: datetime | None = None
+
+    @property
+    def start(self) -> datetime:
+        return datetime.combine(self.first, time(0), tzinfo=VN)
+
+    @property
+    def end(self) -> datetime:
+        """The first moment after the period (midnight after `last`), or `cap` if earlier."""
+        end = datetime.combine(self.last + timedelta(days=1), time(0), tzinfo=VN)
+        return min(end, self.cap) if self.cap is not None else end
+
+    @property
+    def on(self) -> date:
+        """The last day of the period that has begun (for what is "in force at the end")."""
+        return (self.end - timedelta(microseconds=1)).astimezone(VN).date()
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One figure. `subject` says what it counts: dossiers, or procedure offerings (a procedure
+    as offered by one organ, the rows of `Procedure.organs`)."""
+
+    key: str
+    label: Promise | str
+    subject: Subject
+    condition: Callable[[Period], Q]
+
+    def q(self, period: Period) -> Q:
+        return self.condition(period)
+
+    @property
+    def formula(self) -> str:
+        return inspect.getdoc(self.condition) or ""
+
+
+@dataclass(frozen=True)
+class RateDef:
+    """A share: the sum of `numerator` figures over the `denominator` figure."""
+
+    key: str
+    label: Promise | str
+    numerator: tuple[str, ...]
+    denominator: str
+    formula: str
+
+
+INDICATORS: dict[str, Indicator] = {}
+
+
+def indicator(
+    key: str, label: Promise | str, subject: Subject = "dossier"
+) -> Callable[[Callable[[Period], Q]], Callable[[Period], Q]]:
+    def register(condition: Callable[[Period], Q]) -> Callable[[Period], Q]:
+        INDICATORS[key] = Indicator(key, label, subject, condition)
+        return condition
+
+    return register
+
+
+# Building blocks -------------------------------------------------------------------------
+
+
+def within(field: str, period: Period) -> Q:
+    return Q(**{f"{field}__gte": period.start, f"{field}__lt": period.end})
+
+
+def not_ended_before(moment: datetime) -> Q:
+    return (Q(resolved_at__isnull=True) | Q(resolved_at__gte=moment)) & (
+        Q(finished_at__isnull=True) | Q(finished_at__gte=moment)
+    )
+
+
+def open_at(moment: datetime) -> Q:
+    return Q(received_at__lt=moment) & not_ended_before(moment)
+
+
+def past_due_at(moment: datetime) -> Q:
+    return Q(due_at__lt=moment) & (
+        Q(paused_since__isnull=True) | Q(paused_since__gte=moment) | Q(due_at__lt=F("paused_since"))
+    )
+
+
+def not_past_due_at(moment: datetime) -> Q:
+    return (
+        Q(due_at__isnull=True)
+        | Q(due_at__gte=moment)
+        | (Q(paused_since__lt=moment) & Q(due_at__gte=F("paused_since")))
+    )
+
+
+def state_at(moment: datetime) -> Coalesce:
+    """The state a dossier was in at `moment`, from its history (the `to_state` of its last
+    event before then); its current state when it has no history (imported rows)."""
+    last = DossierEvent.objects.filter(dossier=OuterRef("pk"), at__lt=moment).order_by("-at", "-pk")
+    return Coalesce(Subquery(last.values("to_state")[:1]), F("state"))
+
+
+def dossier_universe(period: Period) -> Q:
+    """Every dossier some figure of `period` may count: received before its end, handling
+    not ended before its start."""
+    return Q(received_at__isnull=False, received_at__lt=period.end) & not_ended_before(period.start)
+
+
+def offering_universe(period: Period) -> Q:
+    """Every procedure offering some figure may count: active procedures."""
+    return Q(procedure__is_active=True)
+
+
+def _resolved(period: Period) -> Q:
+    return within("resolved_at", period) & ~Q(state=State.WITHDRAWN)
+
+
+def _early(period: Period) -> Q:
+    # Local calendar days on both sides: truncating to a local midnight and comparing with a
+    # stored UTC moment is off by seven hours on SQLite and PostgreSQL alike.
+    return Q(LessThan(TruncDate("resolved_at", tzinfo=VN), TruncDate("due_at", tzinfo=VN))) & Q(
+        due_at__isnull=False
+    )
+
+
+# The classic one-stop report ----------------------------------------------------------------
+
+
+@indicator("received", _("Tiếp nhận trong kỳ"))
+def received(period: Period) -> Q:
+    """received_at ∈ [start, end). = received_online + received_counter + received_post."""
+    return Q(received_at__isnull=False) & within("received_at", period)
+
+
+@indicator("received_online", _("Tiếp nhận trực tuyến"))
+def received_online(period: Period) -> Q:
+    """received_at ∈ [start, end) and channel = 2 (online)."""
+    return received(period) & Q(channel=Channel.ONLINE)
+
+
+@indicator("received_counter", _("Tiếp nhận trực tiếp"))
+def received_counter(period: Period) -> Q:
+    """received_at ∈ [start, end) and channel = 1 (at the counter)."""
+    return received(period) & Q(channel=Channel.COUNTER)
+
+
+@indicator("received_post", _("Tiếp nhận qua bưu chính"))
+def received_post(period: Period) -> Q:
+    """received_at ∈ [start, end) and channel = 3 (public postal service)."""
+    return received(period) & Q(channel=Channel.POST)
+
+
+@indicator("carried_over", _("Kỳ trước chuyển qua"))
+def carried_over(period: Period) -> Q:
+    """received_at < start and handling not ended before start (neither resolved_at < start
+    nor finished_at < start). A result ready before the period but handed over during it is
+    not carried over: it was resolved in its own period."""
+    return Q(received_at__lt=period.start) & not_ended_before(period.start)
+
+
+@indicator("resolved", _("Đã giải quyết"))
+def resolved(period: Period) -> Q:
+    """resolved_at ∈ [start, end) and state ≠ withdrawn; refusals included.
+    = resolved_early + resolved_on_time + resolved_late."""
+    return Q(received_at__isnull=False) & _resolved(period)
+
+
+@indicator("resolved_early", _("Giải quyết trước hạn"))
+def resolved_early(period: Period) -> Q:
+    """resolved, with date(resolved_at) < date(due_at), dates in Vietnam time."""
+    return resolved(period) & _early(period)
+
+
+@indicator("resolved_on_time", _("Giải quyết đúng hạn"))
+def resolved_on_time(period: Period) -> Q:
+    """resolved, not early, and (due_at is empty or resolved_at ≤ due_at): resolved on the due
+    day before the due time, or with no due date."""
+    on_time = Q(due_at__isnull=True) | Q(resolved_at__lte=F("due_at"))
+    return resolved(period) & on_time & ~_early(period)
+
+
+@indicator("resolved_late", _("Giải quyết quá hạn"))
+def resolved_late(period: Period) -> Q:
+    """resolved and resolved_at > due_at."""
+    return resolved(period) & Q(due_at__isnull=False, resolved_at__gt=F("due_at"))
+
+
+@indicator("in_progress", _("Đang giải quyết cuối kỳ"))
+def in_progress(period: Period) -> Q:
+    """Open at end: received_at < end, not resolved and not finished before end.
+    = in_progress_within + in_progress_past."""
+    return open_at(period.end)
+
+
+@indicator("in_progress_within", _("Đang giải quyết trong hạn"))
+def in_progress_within(period: Period) -> Q:
+    """Open at end and not past due at end (no due date, due_at ≥ end, or clock stopped
+    before end while not yet due)."""
+    return open_at(period.end) & not_past_due_at(period.end)
+
+
+@indicator("in_progress_past", _("Đang giải quyết quá hạn"))
+def in_progress_past(period: Period) -> Q:
+    """Open at end and past due at end (due_at < end, the clock not stopped in time)."""
+    return open_at(period.end) & past_due_at(period.end)
+
+
+@indicator("waiting_supplement", _("Chờ bổ sung cuối kỳ"))
+def waiting_supplement(period: Period) -> Q:
+    """Open at end and in state waiting_supplement at end, from the dossier's history (the
+    last DossierEvent before end); the current state for a dossier without history.
+    Part of in_progress."""
+    return open_at(period.end) & Q(Exact(state_at(period.end), Value(State.WAITING_SUPPLEMENT)))
+
+
+@indicator("refused", _("Từ chối giải quyết"))
+def refused(period: Period) -> Q:
+    """resolved (resolved_at ∈ [start, end)) and state = rejected. Part of resolved."""
+    return resolved(period) & Q(state=State.REJECTED)
+
+
+@indicator("withdrawn", _("Rút hồ sơ"))
+def withdrawn(period: Period) -> Q:
+    """state = withdrawn, not resolved, finished_at ∈ [start, end)."""
+    return Q(received_at__isnull=False, state=State.WITHDRAWN, resolved_at__isnull=True) & within(
+        "finished_at", period
+    )
+
+
+# Decision 766/QĐ-TTg, indicator 2.1 (on-time handling) -------------------------------------
+
+
+@indicator("i21_on_time", _("2.1 Đúng hạn"))
+def i21_on_time(period: Period) -> Q:
+    """Handling ended in the period (resolved_at ∈ [start, end): result ready, returned or
+    refused) with resolved_at ≤ due_at (due_at already moved by the applicant's supplement
+    time; no due date counts on time) and supplement_requests ≤ 1."""
+    in_time = Q(due_at__isnull=True) | Q(resolved_at__lte=F("due_at"))
+    return resolved(period) & in_time & Q(supplement_requests__lte=1)
+
+
+@indicator("i21_late_finished", _("2.1 Đã kết thúc, trễ hạn"))
+def i21_late_finished(period: Period) -> Q:
+    """Handling ended in the period and resolved_at > due_at, or more than one supplement
+    request (supplement_requests > 1 counts late whatever the dates)."""
+    late = Q(due_at__isnull=False, resolved_at__gt=F("due_at")) | Q(supplement_requests__gt=1)
+    return resolved(period) & late
+
+
+@indicator("i21_late_unfinished", _("2.1 Chưa kết thúc, quá hạn cuối kỳ"))
+def i21_late_unfinished(period: Period) -> Q:
+    """Unfinished at end (open at end) and past due at end: measured at the end of the period,
+    counted late. An unfinished dossier not yet due is not counted. A withdrawal ends the
+    handling: a withdrawn dossier is not measured in the period of its withdrawal (nor after)."""
+    return in_progress_past(period)
+
+
+@indicator("i21_counted", _("2.1 Hồ sơ được tính"))
+def i21_counted(period: Period) -> Q:
+    """= i21_on_time + i21_late_finished + i21_late_unfinished: resolved in the period, or
+    open and past due at its end."""
+    return resolved(period) | in_progress_past(period)
+
+
+# Decision 766, indicators 3.1 and 3.2 (online services) --------------------------------------
+
+
+def _online_on(on: date) -> Exists:
+    return Exists(
+        ServiceLevel.objects.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=on),
+            Q(valid_to__isnull=True) | Q(valid_to__gte=on),
+            procedure=OuterRef("procedure_id"),
+            kind__in=ONLINE_FILING_KINDS,
+        )
+    )
+
+
+@indicator("offered", _("Thủ tục đang áp dụng"), subject="offering")
+def offered(period: Period) -> Q:
+    """Active procedures (is_active) offered by the organ (Procedure.organs). A procedure with
+    no organ is offered by no one and not counted. Per field, level and in totals each
+    procedure counts once however many organs offer it."""
+    return offering_universe(period)
+
+
+@indicator("offered_online", _("Thủ tục có dịch vụ công trực tuyến"), subject="offering")
+def offered_online(period: Period) -> Q:
+    """offered, and the ServiceLevel in force on the last day of the period allows online
+    filing (levels 3, 4 of Decree 43/2011; partly or fully online under Decree 42/2022)."""
+    return offering_universe(period) & Q(_online_on(period.on))
+
+
+@indicator(
+    "offered_online_used",
+    _("Dịch vụ công trực tuyến có phát sinh hồ sơ trực tuyến"),
+    subject="offering",
+)
+def offered_online_used(period: Period) -> Q:
+    """offered_online, and the offering organ received at least one online dossier (channel 2,
+    received_at ∈ [start, end)) of that procedure."""
+    used = Dossier.objects.filter(
+        within("received_at", period),
+        procedure=OuterRef("procedure_id"),
+        organ=OuterRef("organ_id"),
+        channel=Channel.ONLINE,
+    )
+    return offered_online(period) & Q(Exists(used))
+
+
+# Shares -------------------------------------------------------------------------------------
+
+RATES: dict[str, RateDef] = {
+    r.key: r
+    for r in (
+        RateDef(
+            "on_time_rate",
+            _("Tỷ lệ giải quyết đúng hạn"),
+            ("resolved_early", "resolved_on_time"),
+            "resolved",
+            "(resolved_early + resolved_on_time) / resolved; none when nothing was resolved.",
+        ),
+        RateDef(
+            "i21",
+            _("2.1 Tỷ lệ hồ sơ xử lý đúng hạn"),
+            ("i21_on_time",),
+            "i21_counted",
+            "i21_on_time / i21_counted (Decision 766, indicator 2.1).",
+        ),
+        RateDef(
+            "i31",
+            _("3.1 Tỷ lệ thủ tục cung cấp trực tuyến"),
+            ("offered_online",),
+            "offered",
+            "offered_online / offered (Decision 766, indicator 3.1).",
+        ),
+        RateDef(
+            "i32",
+            _("3.2 Tỷ lệ DVC trực tuyến có hồ sơ trực tuyến"),
+            ("offered_online_used",),
+            "offered_online",
+            "offered_online_used / offered_online (Decision 766, indicator 3.2).",
+        ),
+        RateDef(
+            "i33",
+            _("3.3 Tỷ lệ hồ sơ trực tuyến"),
+            ("received_online",),
+            "received",
+            "received_online / received (Decision 766, indicator 3.3: dossiers by channel). "
+            "The rule that an online dossier counts only where an electronic result is issued "
+            "when the procedure needs one waits for electronic results (issue 6): until then "
+            "every channel-2 dossier counts as online.",
+        ),
+    )
+}
+
+# Every row of every report satisfies these: left side = sum of the right side.
+IDENTITIES: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
+    (("received",), ("received_online", "received_counter", "received_post")),
+    (("carried_over", "received"), ("resolved", "withdrawn", "in_progress")),
+    (("resolved",), ("resolved_early", "resolved_on_time", "resolved_late")),
+    (("in_progress",), ("in_progress_within", "in_progress_past")),
+    (("i21_counted",), ("i21_on_time", "i21_late_finished", "i21_late_unfinished")),
+)
+# …and each part here is at most its whole.
+PARTS: tuple[tuple[str, str], ...] = (
+    ("refused", "resolved"),
+    ("waiting_supplement", "in_progress"),
+    ("offered_online_used", "offered_online"),
+    ("offered_online", "offered"),
+)
+
+CLASSIC = (
+    "carried_over",
+    "received",
+    "received_online",
+    "received_counter",
+    "received_post",
+    "resolved",
+    "resolved_early",
+    "resolved_on_time",
+    "resolved_late",
+    "refused",
+    "withdrawn",
+    "in_progress",
+    "in_progress_within",
+    "in_progress_past",
+    "waiting_supplement",
+)
+I21 = ("i21_counted", "i21_on_time", "i21_late_finished", "i21_late_unfinished")
+I31_32 = ("offered", "offered_online", "offered_online_used")
+I33 = ("received", "received_online", "received_counter", "received_post")
+DOSSIER_KEYS = tuple(k for k, i in INDICATORS.items() if i.subject == "dossier")
+OFFERING_KEYS = tuple(k for k, i in INDICATORS.items() if i.subject == "offering")
