@@ -31,7 +31,12 @@ from tinhso.directory.models import (
     UnitLevel,
     User,
 )
-from tinhso.directory.services import official_create, role_grant
+from tinhso.directory.services import (
+    applicant_register,
+    applicant_verify_eid,
+    official_create,
+    role_grant,
+)
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 UNIT_FILES = ("units/vn-before-2025-07-01.csv", "units/vn-from-2025-07-01.csv")
@@ -80,6 +85,9 @@ DEMO_ACCOUNTS: tuple[tuple[str, str, str, str, tuple[str, ...], bool], ...] = (
     ),
 )
 OPERATOR = ("quantri", "Quản trị nền tảng")
+# A demo citizen who signs in with the identity number; its last six digits (999999) are
+# beyond any generated citizen's, so it never collides with them.
+DEMO_CITIZEN = ("091190999999", "Nguyễn Thị Hồng", "congdan@example.vn")
 
 # How many generated officials an organ of each kind gets per round of distribution.
 STAFF_WEIGHTS = {
@@ -109,7 +117,8 @@ def seed_directory(*, scale: str, progress: Progress) -> list[str]:
     # The seed report's officials include the demo accounts.
     generated = sizes["officials"] - len(DEMO_ACCOUNTS)
     lines.append(f"officials: {seed_officials(generated, progress)} created")
-    lines.append(f"citizens: {seed_citizens(sizes['citizens'], progress)} created")
+    # The demo citizen counts towards the seed report's citizens (and electronic identities).
+    lines.append(f"citizens: {seed_citizens(sizes['citizens'] - 1, progress)} created")
     lines.append(f"businesses: {seed_businesses(sizes['businesses'], progress)} created")
     lines.append(f"electronic identities: {seed_eid(sizes['with_eid'])} verified")
     return lines
@@ -127,6 +136,7 @@ def seed_demo_accounts() -> int:
             username=OPERATOR[0], email="", password=DEMO_PASSWORD, full_name=OPERATOR[1]
         )
         created += 1
+    created += _seed_demo_citizen()
     for username, full_name, position, ident, roles, subtree in DEMO_ACCOUNTS:
         if User.objects.filter(username=username).exists():
             continue
@@ -144,6 +154,23 @@ def seed_demo_accounts() -> int:
                 role_grant(official=official, role=role, organ=organ, include_subtree=True)
         created += 1
     return created
+
+
+def _seed_demo_citizen() -> int:
+    identifier, name, email = DEMO_CITIZEN
+    if User.objects.filter(username=identifier).exists():
+        return 0
+    user = User.objects.create_user(
+        username=identifier, email=email, password=DEMO_PASSWORD, full_name=name
+    )
+    applicant = Applicant.objects.filter(identifier=identifier).first() or applicant_register(
+        kind=ApplicantKind.CITIZEN, identifier=identifier, name=name, email=email
+    )
+    applicant.user = user
+    applicant.address = "Phường Vĩnh Thanh Vân, thành phố Rạch Giá"
+    applicant.save(update_fields=["user", "address"])
+    applicant_verify_eid(applicant=applicant)
+    return 1
 
 
 def _staffing_plan() -> list[Organ]:

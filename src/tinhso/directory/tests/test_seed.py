@@ -72,7 +72,9 @@ def check_organs_of_the_demo_province():
 def check_people_at_small_scale():
     size = demo.SCALES["small"]
     assert Official.objects.count() == size["officials"]
+    # the demo citizen is one of them
     assert Applicant.objects.filter(kind="citizen").count() == size["citizens"]
+    assert User.objects.get(username="091190999999").applicant.eid_verified_at is not None
     assert Applicant.objects.filter(kind="business").count() == size["businesses"]
     assert Applicant.objects.filter(eid_verified_at__isnull=False).count() == size["with_eid"]
     assert User.objects.get(username="quantri").is_superuser

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from tinhso.directory.seeding import DEMO_ACCOUNTS, DEMO_PASSWORD, OPERATOR
+from tinhso.directory.seeding import DEMO_ACCOUNTS, DEMO_CITIZEN, DEMO_PASSWORD, OPERATOR
 
 
 class Command(BaseCommand):
@@ -15,4 +15,7 @@ class Command(BaseCommand):
         self.stdout.write(f"  {OPERATOR[0]:<18} {OPERATOR[1]} (/admin/)")
         for username, full_name, position, ident, _roles, _subtree in DEMO_ACCOUNTS:
             self.stdout.write(f"  {username:<18} {full_name}, {position} [{ident}]")
+        self.stdout.write(
+            f"  {DEMO_CITIZEN[0]:<18} {DEMO_CITIZEN[1]}, công dân (/dich-vu-cong/ho-so/)"
+        )
         self.stdout.write("Back office: http://127.0.0.1:8000/backoffice/")
