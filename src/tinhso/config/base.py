@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "tinhso.directory",
     "tinhso.workcalendar",
     "tinhso.procedures",
+    "tinhso.notifications",
     "tinhso.dossiers",
     "tinhso.web",
 ]
@@ -107,6 +108,26 @@ AUTH_USER_MODEL = "directory.User"
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:backoffice"
 LOGOUT_REDIRECT_URL = "web:home"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "tinhso.directory.oidc.NationalIdBackend",  # answers only when OIDC_RP_CLIENT_ID is set
+]
+
+# --- Sign-in through the national identity provider (OpenID Connect) ---------------------
+OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = env.str("OIDC_RP_SCOPES", default="openid profile")
+# The claim holding the 12-digit personal identification number (provider-specific).
+OIDC_IDENTIFIER_CLAIM = env.str("OIDC_IDENTIFIER_CLAIM", default="sub")
+OIDC_AUTHENTICATION_CALLBACK_URL = "web:oidc_callback"
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/?oidc=failed"
+OIDC_TIMEOUT = 10
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
@@ -15,9 +15,10 @@ from tinhso.directory.permissions import grants_of, organs_in_scope
 from tinhso.dossiers.models import Dossier
 from tinhso.dossiers.states import TERMINAL, State
 from tinhso.procedures.models import ProcessStep
+from tinhso.workcalendar.selectors import calendar_for
 
-# A step is "due soon" in its last working day.
-DUE_SOON = timedelta(hours=24)
+# A step is "due soon" in its last working day: 8 working hours or less remain.
+DUE_SOON_WORKING_MINUTES = 8 * 60
 OPEN_STATES = [s.value for s in State if s not in TERMINAL and s not in (State.DRAFT,)]
 
 
@@ -49,17 +50,25 @@ def queue(*, user: Any) -> QuerySet[Dossier]:
 
 
 def marker(dossier: Dossier, at: datetime | None = None) -> str:
-    """ "overdue" when the dossier or its step is past due, "due_soon" when the step is due
-    within a day, "" otherwise (and while the clock is stopped)."""
+    """ "overdue" when the dossier or its step is past due, "due_soon" when one of them has
+    at most one working day (8 working hours, on the default calendar) left, "" otherwise and
+    while the clock is stopped."""
     at = at or timezone.now()
     if dossier.paused_since is not None:
         return ""
     dues = [d for d in (dossier.due_at, dossier.step_due_at) if d is not None]
     if any(d < at for d in dues):
         return "overdue"
-    if any(d - at <= DUE_SOON for d in dues):
+    horizon = due_soon_horizon(at)
+    if any(d <= horizon for d in dues):
         return "due_soon"
     return ""
+
+
+def due_soon_horizon(at: datetime) -> datetime:
+    """The moment one working day (8 working hours) after `at`: a deadline at or before it is
+    "due soon". On the default calendar (per-organ hours are not consulted here)."""
+    return calendar_for(year=timezone.localtime(at).year).add(at, DUE_SOON_WORKING_MINUTES)
 
 
 def public_status(*, code: str, identifier: str) -> dict[str, Any]:

@@ -1,4 +1,14 @@
+from tinhso.dossiers.models.alerts import AlertKind, DeadlineAlert
 from tinhso.dossiers.models.dossier import Channel, Dossier, DossierCounter, DossierEvent
 from tinhso.dossiers.models.files import Attachment, Rating
 
-__all__ = ["Attachment", "Channel", "Dossier", "DossierCounter", "DossierEvent", "Rating"]
+__all__ = [
+    "AlertKind",
+    "Attachment",
+    "Channel",
+    "DeadlineAlert",
+    "Dossier",
+    "DossierCounter",
+    "DossierEvent",
+    "Rating",
+]

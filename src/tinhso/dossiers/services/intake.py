@@ -6,12 +6,14 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tinhso.core.services import audit_record
 from tinhso.directory.models import Applicant, Organ
 from tinhso.directory.permissions import Action as Permission
 from tinhso.directory.permissions import can
+from tinhso.dossiers import notify
 from tinhso.dossiers.models import Channel, Dossier
 from tinhso.dossiers.services.common import (
     DossierError,
@@ -42,7 +44,7 @@ def _check_filing(
     errors: dict[str, list[str]] = {}
     if not procedure.is_active:
         errors["procedure"] = [_("Thủ tục không còn áp dụng.")]
-    level = procedure.level_on(at.date())
+    level = procedure.level_on(timezone.localtime(at).date())  # the Vietnamese day
     if online and not (level and level.online_filing):
         errors.setdefault("procedure", []).append(_("Thủ tục này không nhận hồ sơ trực tuyến."))
     if not procedure.organs.filter(pk=organ.pk).exists():
@@ -119,6 +121,7 @@ def dossier_receive(*, dossier: Dossier, officer: Any, version: int | None = Non
     _start_clock(dossier, at)
     record(dossier, action=Action.RECEIVE, from_state=from_state, actor=officer, at=at)
     audit_record(action="dossier.receive", obj=dossier, actor=officer)
+    notify.dossier_received(dossier)
     return dossier
 
 
@@ -164,4 +167,5 @@ def dossier_receive_at_counter(
     _start_clock(dossier, at)
     record(dossier, action=Action.RECEIVE, from_state="draft", actor=officer, at=at, note=note)
     audit_record(action="dossier.receive", obj=dossier, actor=officer)
+    notify.dossier_received(dossier)
     return dossier

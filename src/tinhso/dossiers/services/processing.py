@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from tinhso.directory.models import Applicant, Official, RoleAssignment
 from tinhso.directory.permissions import Action as Permission
 from tinhso.directory.permissions import can, holds_role
+from tinhso.dossiers import notify
 from tinhso.dossiers.models import Dossier
 from tinhso.dossiers.services.common import (
     DossierError,
@@ -139,10 +140,12 @@ def dossier_act(
         _pause(dossier, at)
         if action == Action.REQUEST_SUPPLEMENT:
             dossier.supplement_requests += 1
+            notify.supplement_requested(dossier, note)
     elif action == Action.RESUME:
         data["paused_minutes"] = _resume(dossier, at)
     elif action == Action.REGISTER_RESULT:
         dossier.resolved_at = at
+        notify.result_ready(dossier)
     elif action in (Action.REFUSE, Action.REFUSE_INTAKE):
         dossier.resolved_at = dossier.finished_at = at
     elif action == Action.RETURN_RESULT:
