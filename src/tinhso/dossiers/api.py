@@ -191,6 +191,84 @@ def application_act(request: HttpRequest, pk: int, payload: ActionIn) -> Dossier
         raise Problem(403, "forbidden", _("Không có quyền"), str(error)) from error
 
 
+class ApplicantActionIn(Schema):
+    note: str = Field("", max_length=2000)
+    form_data: dict[str, Any] | None = Field(None, description="Tờ khai đã sửa (khi bổ sung)")
+
+
+def _own_dossier(request: HttpRequest, pk: int) -> Dossier:
+    applicant = _applicant(request)
+    dossier = selectors.dossiers_of_applicant(applicant=applicant).filter(pk=pk).first()
+    if dossier is None:
+        raise Problem(404, "not-found", _("Không tìm thấy"), _("Không có hồ sơ này."))
+    return dossier
+
+
+def _applicant_action(request: HttpRequest, pk: int, run: Any) -> Dossier:
+    dossier = _own_dossier(request, pk)
+    try:
+        return run(dossier)
+    except IllegalTransition as error:
+        raise Problem(
+            409,
+            "illegal-transition",
+            _("Thao tác không hợp lệ ở trạng thái này"),
+            _("Các thao tác được phép: %(a)s.") % {"a": ", ".join(error.allowed) or "—"},
+        ) from error
+
+
+@router.get(
+    "/applications",
+    response={200: list[ApplicationOut], **AUTH_PROBLEMS},
+    auth=django_auth,
+    summary="Hồ sơ của tôi / my applications",
+    operation_id="application_list",
+)
+def application_list(request: HttpRequest) -> list[Dossier]:
+    """The signed-in applicant's dossiers, newest first."""
+    return list(selectors.dossiers_of_applicant(applicant=_applicant(request))[:500])
+
+
+@router.post(
+    "/applications/{pk}/supplement",
+    response={200: ApplicationOut, **WRITE_PROBLEMS},
+    auth=django_auth,
+    summary="Bổ sung hồ sơ / supplement an application",
+    operation_id="application_supplement",
+)
+def application_supplement(request: HttpRequest, pk: int, payload: ApplicantActionIn) -> Dossier:
+    """The applicant answers a supplement request (files go through the web form); the clock
+    resumes and the promised date moves by the paused working time."""
+    return _applicant_action(
+        request,
+        pk,
+        lambda d: services.dossier_supplement(
+            dossier=d,
+            applicant=d.applicant,
+            form_data=payload.form_data,
+            note=payload.note,
+            actor=request.user,
+        ),
+    )
+
+
+@router.post(
+    "/applications/{pk}/withdraw",
+    response={200: ApplicationOut, **WRITE_PROBLEMS},
+    auth=django_auth,
+    summary="Rút hồ sơ / withdraw an application",
+    operation_id="application_withdraw",
+)
+def application_withdraw(request: HttpRequest, pk: int, payload: ApplicantActionIn) -> Dossier:
+    return _applicant_action(
+        request,
+        pk,
+        lambda d: services.dossier_withdraw(
+            dossier=d, applicant=d.applicant, note=payload.note, actor=request.user
+        ),
+    )
+
+
 @router.get(
     "/tasks",
     response={200: list[TaskOut], **AUTH_PROBLEMS},

@@ -63,6 +63,9 @@ SESSION = {
     ("post", "/api/v1/applications"): "/api/v1/applications",
     ("post", "/api/v1/applications/{pk}/actions"): "/api/v1/applications/1/actions",
     ("get", "/api/v1/tasks"): "/api/v1/tasks",
+    ("get", "/api/v1/applications"): "/api/v1/applications",
+    ("post", "/api/v1/applications/{pk}/supplement"): "/api/v1/applications/1/supplement",
+    ("post", "/api/v1/applications/{pk}/withdraw"): "/api/v1/applications/1/withdraw",
     ("get", "/api/v1/statistics/one-stop"): "/api/v1/statistics/one-stop",
     ("get", "/api/v1/statistics/indicators"): "/api/v1/statistics/indicators",
 }

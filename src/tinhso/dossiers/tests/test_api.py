@@ -163,3 +163,52 @@ def test_queues_follow_the_step_roles(client, office):
     tasks = client.get("/api/v1/tasks").json()
     assert [t["code"] for t in tasks] == [dossier.code]
     assert tasks[0]["marker"] in ("", "due_soon", "overdue")
+
+
+def test_applicant_lists_supplements_and_withdraws_through_the_api(client, office, citizen):
+    from tinhso.dossiers.services import dossier_act
+
+    dossier = counter(office)
+    client.force_login(citizen)
+    assert [a["code"] for a in client.get("/api/v1/applications").json()] == [dossier.code]
+    early = client.post(
+        f"/api/v1/applications/{dossier.pk}/supplement", {}, content_type="application/json"
+    )
+    assert (
+        early.status_code == 409 and early.json()["type"] == "urn:tinhso:problem:illegal-transition"
+    )
+    dossier_act(
+        dossier=dossier,
+        officer=office["one_stop_officer"].user,
+        action="request_supplement",
+        note="Thiếu ảnh",
+    )
+    done = client.post(
+        f"/api/v1/applications/{dossier.pk}/supplement",
+        {"note": "Đã gửi"},
+        content_type="application/json",
+    )
+    assert done.status_code == 200 and done.json()["state"] == "processing"
+    gone = client.post(
+        f"/api/v1/applications/{dossier.pk}/withdraw",
+        {"note": "Thôi"},
+        content_type="application/json",
+    )
+    assert gone.status_code == 200 and gone.json()["state"] == "withdrawn"
+    other = counter(office)
+    client.force_login(office["specialist"].user)
+    assert client.get("/api/v1/applications").status_code == 403
+    from tinhso.directory.models import Applicant
+    from tinhso.directory.tests.factories import UserFactory
+
+    stranger = UserFactory()
+    Applicant.objects.create(
+        kind="citizen", identifier="091190123123", name="Người lạ", user=stranger
+    )
+    client.force_login(stranger)
+    assert (
+        client.post(
+            f"/api/v1/applications/{other.pk}/withdraw", {}, content_type="application/json"
+        ).status_code
+        == 404
+    )
