@@ -167,6 +167,10 @@ WHITENOISE_USE_FINDERS = DEBUG
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Tỉnh Số <no-reply@localhost>")
 
+# --- SMS gateway (tinhso.notifications.sms) ----------------------------------------------
+SMS_BACKEND = env.str("SMS_BACKEND", default="tinhso.notifications.sms.LoggingSmsGateway")
+SMS_OPTIONS = env.json("SMS_OPTIONS", default={})
+
 # --- Background tasks (Django Tasks API) -----------------------------------------------
 TASK_BACKENDS = {
     "database": "django_tasks_db.DatabaseBackend",
