@@ -87,6 +87,10 @@ class ActionIn(Schema):
     note: str = ""
     version: int | None = Field(None, description="Phiên bản hồ sơ mà người thao tác đang xem")
     assignee: int | None = Field(None, description="Mã cán bộ được phân công (action=assign)")
+    return_channel: int | None = Field(
+        None,
+        description="Hình thức trả kết quả: 1 trực tiếp, 2 trực tuyến, 3 bưu chính",
+    )
 
 
 class TaskOut(ApplicationOut):
@@ -176,6 +180,7 @@ def application_act(request: HttpRequest, pk: int, payload: ActionIn) -> Dossier
             note=payload.note,
             version=payload.version,
             assignee=assignee,
+            return_channel=payload.return_channel,
         )
     except IllegalTransition as error:
         raise Problem(

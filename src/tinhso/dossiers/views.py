@@ -25,6 +25,7 @@ from tinhso.directory.permissions import Action as Permission
 from tinhso.directory.permissions import can, organs_in_scope
 from tinhso.directory.services import applicant_identifier_check, applicant_register
 from tinhso.dossiers import selectors, services
+from tinhso.dossiers.models import Channel
 from tinhso.dossiers.receipt import receipt_pdf
 from tinhso.dossiers.states import IllegalTransition, State, allowed_actions
 from tinhso.procedures import forms
@@ -100,6 +101,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "actions": actions,
             "marker": selectors.marker(dossier),
             "fields": forms.form_fields(dossier.procedure.form_schema),
+            "channels": Channel.choices,
             "assignees": Official.objects.filter(
                 organ=dossier.step_organ or dossier.organ
             ).select_related("user"),
@@ -128,6 +130,9 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
                 note=request.POST.get("note", ""),
                 version=int(version) if version else None,
                 assignee=assignee,
+                return_channel=int(request.POST["return_channel"])
+                if request.POST.get("return_channel", "").isdigit()
+                else None,
             )
         messages.success(request, _("Đã thực hiện thao tác."))
     except IllegalTransition as error:
@@ -218,6 +223,9 @@ def intake(request: HttpRequest) -> HttpResponse:
                         form_data=values,
                         officer=request.user,
                         channel=int(request.POST.get("channel") or 1),
+                        documents_received=[
+                            int(v) for v in request.POST.getlist("documents") if v.isdigit()
+                        ],
                     )
             except ValidationError as error:
                 errors = {k.removeprefix("form_data."): v for k, v in error.message_dict.items()}

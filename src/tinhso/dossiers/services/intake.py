@@ -135,9 +135,14 @@ def dossier_receive_at_counter(
     officer: Any,
     channel: int = Channel.COUNTER,
     note: str = "",
+    documents_received: list[int] | None = None,
 ) -> Dossier:
     """The one-stop officer receives a dossier handed in at the counter (or by post): it is
-    created received, with its code and due date, at the first step of the process."""
+    created received, with its code and due date, at the first step of the process.
+
+    `documents_received` is the completeness check: the ids of the procedure's required
+    documents the officer found in the file (None skips the check, e.g. for imports). A
+    missing mandatory document refuses the intake, naming it (field `documents`)."""
     if channel not in (Channel.COUNTER, Channel.POST):
         raise DossierError(
             {"channel": _("Tiếp nhận tại quầy chỉ nhận hồ sơ trực tiếp hoặc qua bưu chính.")}
@@ -153,6 +158,14 @@ def dossier_receive_at_counter(
         at=at,
         online=False,
     )
+    if documents_received is not None:
+        missing = procedure.required_documents.filter(optional=False).exclude(
+            pk__in=documents_received
+        )
+        if missing:
+            raise DossierError(
+                {"documents": [_("Thiếu «%(n)s».") % {"n": d.name} for d in missing]}
+            )
     dossier = Dossier(
         procedure=procedure,
         organ=organ,
@@ -165,7 +178,15 @@ def dossier_receive_at_counter(
     )
     assign_code(dossier, at)
     _start_clock(dossier, at)
-    record(dossier, action=Action.RECEIVE, from_state="draft", actor=officer, at=at, note=note)
+    record(
+        dossier,
+        action=Action.RECEIVE,
+        from_state="draft",
+        actor=officer,
+        at=at,
+        note=note,
+        data={"documents": sorted(documents_received)} if documents_received is not None else None,
+    )
     audit_record(action="dossier.receive", obj=dossier, actor=officer)
     notify.dossier_received(dossier)
     return dossier

@@ -12,7 +12,7 @@ from tinhso.directory.models import Applicant, Official, RoleAssignment
 from tinhso.directory.permissions import Action as Permission
 from tinhso.directory.permissions import can, holds_role
 from tinhso.dossiers import notify
-from tinhso.dossiers.models import Dossier
+from tinhso.dossiers.models import Channel, Dossier
 from tinhso.dossiers.services.common import (
     DossierError,
     calendar,
@@ -79,6 +79,7 @@ def dossier_act(
     note: str = "",
     version: int | None = None,
     assignee: Official | None = None,
+    return_channel: int | None = None,
 ) -> Dossier:
     """An official's action on a dossier at its current step.
 
@@ -149,7 +150,10 @@ def dossier_act(
     elif action in (Action.REFUSE, Action.REFUSE_INTAKE):
         dossier.resolved_at = dossier.finished_at = at
     elif action == Action.RETURN_RESULT:
+        if return_channel not in (None, *Channel.values):
+            raise DossierError({"return_channel": _("Hình thức trả kết quả không hợp lệ.")})
         dossier.finished_at = at
+        data["return_channel"] = return_channel or Channel.COUNTER
     record(
         dossier, action=action, from_state=from_state, actor=officer, at=at, note=note, data=data
     )

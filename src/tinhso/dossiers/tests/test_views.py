@@ -19,6 +19,7 @@ def intake_post(office, **changes):
         "organ": office["organ"].pk,
         "channel": "1",
         **{f"f_{k}": v for k, v in FORM.items()},
+        "documents": [d.pk for d in office["procedure"].required_documents.all()],
     }
     data.update(changes)
     return data
@@ -110,3 +111,41 @@ def test_public_status_page(client, office):
     wrong = client.get(f"/tra-cuu-ho-so/?ma={dossier.code}&so=091190000778").content.decode()
     assert "Không tìm thấy hồ sơ" in wrong
     cache.clear()
+
+
+def test_the_completeness_check_names_the_missing_document(client, office):
+    client.force_login(office["one_stop_officer"].user)
+    first = office["procedure"].required_documents.get(order=1)
+    response = client.post(
+        "/backoffice/tiep-nhan/",
+        intake_post(
+            office,
+            documents=[d.pk for d in office["procedure"].required_documents.exclude(pk=first.pk)],
+        ),
+    )
+    assert f"Thiếu «{first.name}»." in response.content.decode()
+    assert Dossier.objects.count() == 0
+
+
+def test_the_return_channel_is_recorded(client, office):
+    from tinhso.dossiers.services import dossier_act
+
+    client.force_login(office["one_stop_officer"].user)
+    client.post("/backoffice/tiep-nhan/", intake_post(office))
+    dossier = Dossier.objects.get()
+    assert dossier.events.get().data == {
+        "documents": sorted(office["procedure"].required_documents.values_list("pk", flat=True))
+    }
+    for action, role in (
+        ("forward", "one_stop_officer"),
+        ("forward", "specialist"),
+        ("approve", "leader"),
+        ("register_result", "one_stop_officer"),
+    ):
+        dossier_act(dossier=Dossier.objects.get(), officer=office[role].user, action=action)
+    client.post(
+        f"/backoffice/ho-so/{dossier.pk}/thao-tac/",
+        {"action": "return_result", "return_channel": "3"},
+    )
+    last = Dossier.objects.get().events.order_by("-pk").first()
+    assert (last.action, last.data) == ("return_result", {"return_channel": 3})

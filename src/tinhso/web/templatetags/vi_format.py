@@ -30,3 +30,9 @@ def get_item(mapping: object, key: str) -> object:
 def doc_errors(errors: object, document_pk: int) -> object:
     """The errors of the file input of one required document (`document_<pk>`)."""
     return errors.get(f"document_{document_pk}", []) if isinstance(errors, dict) else []
+
+
+@register.filter
+def getlist(query: object, key: str) -> list[str]:
+    """`{{ request.POST|getlist:"documents" }}`: every value of a multi-valued form field."""
+    return query.getlist(key) if hasattr(query, "getlist") else []
