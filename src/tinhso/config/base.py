@@ -142,7 +142,10 @@ LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
-USE_THOUSAND_SEPARATOR = True
+# Off on purpose: template values that machines read (ids in form fields, versions, SVG
+# coordinates) must never get a thousands separator. Figures for people go through the
+# `number_vi` filter (20.917.436) and dates through the Vietnamese formats (03/11/2020).
+USE_THOUSAND_SEPARATOR = False
 FORMAT_MODULE_PATH = ["tinhso.formats"]
 
 # --- Static and uploaded files ---------------------------------------------------------
