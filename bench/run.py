@@ -4,6 +4,8 @@
    `sqlite3` executemany of the very same rows into the same (migrated, empty) schema.
 2. API lookup throughput: gunicorn (2 sync workers) on 127.0.0.1, three directory lookups
    against a bare Django JSON view (and a one-primary-key-read view) through the same stack.
+3. Dossiers on PostgreSQL (bench/dossiers.py): a million generated dossiers; the public status
+   lookup, the classic report against hand-written SQL, online filing under gunicorn.
 
 Every figure is printed with the baseline measured in the same run and the ratio between
 them, since this 2-core machine is noisy: compare ratios and medians, not absolute times.
@@ -633,6 +635,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--skip-seed", action="store_true", help="skip the full-scale seed")
     parser.add_argument("--skip-api", action="store_true", help="skip the API throughput")
     parser.add_argument(
+        "--skip-dossiers", action="store_true", help="skip the dossier benchmark (PostgreSQL)"
+    )
+    parser.add_argument(
         "--duration",
         type=float,
         default=3.0,
@@ -654,6 +659,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="profile the API views even when they meet the target",
     )
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from bench import dossiers
+
+    dossiers.add_arguments(parser)
     args = parser.parse_args(argv)
     if not (
         0 < args.duration <= 30
@@ -678,6 +688,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             clients=args.clients,
             warmup=args.warmup,
             profile=args.profile,
+            conn_max_age=args.conn_max_age,
+        )
+    if not args.skip_dossiers:
+        dossiers.bench_dossiers(
+            verdicts,
+            dossiers=args.dossiers,
+            keep_db=args.keep_db,
+            duration=args.duration,
+            rounds=args.rounds,
+            clients=args.clients,
+            filing_seconds=args.filing_seconds,
             conn_max_age=args.conn_max_age,
         )
     banner("Summary")

@@ -103,6 +103,14 @@ class Dossier(models.Model):
             models.Index(fields=["organ", "state"]),
             models.Index(fields=["assignee", "state"]),
             models.Index(fields=["procedure", "received_at"]),
+            # Indicator 3.2 asks, per procedure and organ, whether an online dossier arrived
+            # in the period: with a million dossiers this partial index takes the report from
+            # 23.8 s to 4.2 s on PostgreSQL (bench/README.md).
+            models.Index(
+                fields=["procedure", "organ", "received_at"],
+                condition=models.Q(channel=2),
+                name="dossier_online_by_offering",
+            ),
         ]
 
     def __str__(self) -> str:
