@@ -9,7 +9,7 @@ import pytest
 from tinhso.directory.models import Applicant, Organ, OrganIdentifier
 from tinhso.directory.tests.factories import OfficialFactory
 from tinhso.directory.tests.samples import load_sample
-from tinhso.dossiers import demo
+from tinhso.dossiers import demo, demo_context
 from tinhso.dossiers.codes import parse_code
 from tinhso.dossiers.models import Channel, Dossier, DossierCounter, DossierEvent
 from tinhso.dossiers.states import TERMINAL, State, next_state
@@ -172,7 +172,7 @@ def test_realistic_distributions_and_report_identities(generated):
 
 def test_clock_agrees_with_the_calendar():
     calendar = calendar_for(year=2024)
-    clock = demo._Clock(calendar, date(2023, 1, 1), date(2026, 12, 31))
+    clock = demo_context._Clock(calendar, date(2023, 1, 1), date(2026, 12, 31))
     rng = random.Random(7)
     for _ in range(500):
         moment = datetime(2024, 1, 1, tzinfo=VIETNAM) + timedelta(minutes=rng.randrange(525_600))
