@@ -1023,12 +1023,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         filing_seconds=args.filing_seconds,
         conn_max_age=args.conn_max_age,
     )
-    banner("Summary")
-    for ok, text in verdicts.lines:
-        print(f"  {'PASS' if ok else 'FAIL'}: {text}")
-    failed = sum(1 for ok, _ in verdicts.lines if not ok)
-    print(f"\n{len(verdicts.lines) - failed} passed, {failed} failed")
-    return 1 if failed else 0
+    return verdicts.summary()
 
 
 if __name__ == "__main__":

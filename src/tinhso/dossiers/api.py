@@ -101,6 +101,17 @@ class TaskOut(ApplicationOut):
         return selectors.marker(obj)
 
 
+def _illegal(error: IllegalTransition) -> Problem:
+    """409 problem details naming the actions allowed in the dossier's state."""
+    return Problem(
+        409,
+        "illegal-transition",
+        _("Thao tác không hợp lệ ở trạng thái này"),
+        _("Các thao tác được phép: %(a)s.") % {"a": ", ".join(error.allowed) or "—"},
+        errors=[{"field": "action", "message": a} for a in error.allowed],
+    )
+
+
 def _applicant(request: HttpRequest) -> Any:
     applicant = getattr(request.user, "applicant", None)
     if applicant is None:
@@ -183,13 +194,7 @@ def application_act(request: HttpRequest, pk: int, payload: ActionIn) -> Dossier
             return_channel=payload.return_channel,
         )
     except IllegalTransition as error:
-        raise Problem(
-            409,
-            "illegal-transition",
-            _("Thao tác không hợp lệ ở trạng thái này"),
-            _("Các thao tác được phép: %(a)s.") % {"a": ", ".join(error.allowed) or "—"},
-            errors=[{"field": "action", "message": a} for a in error.allowed],
-        ) from error
+        raise _illegal(error) from error
     except services.Conflict as error:
         raise Problem(409, "conflict", _("Hồ sơ vừa được người khác xử lý"), str(error)) from error
     except PermissionError as error:
@@ -214,12 +219,7 @@ def _applicant_action(request: HttpRequest, pk: int, run: Any) -> Dossier:
     try:
         return run(dossier)
     except IllegalTransition as error:
-        raise Problem(
-            409,
-            "illegal-transition",
-            _("Thao tác không hợp lệ ở trạng thái này"),
-            _("Các thao tác được phép: %(a)s.") % {"a": ", ".join(error.allowed) or "—"},
-        ) from error
+        raise _illegal(error) from error
 
 
 @router.get(
