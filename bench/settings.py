@@ -16,8 +16,8 @@ ALLOWED_HOSTS = ["127.0.0.1"]
 ROOT_URLCONF = "bench.urls"
 WSGI_APPLICATION = "bench.wsgi.application"
 
-# An experiment knob, off by default: BENCH_CONN_MAX_AGE=60 keeps database connections open
-# across requests (the application's own setting opens one per request).
+# An experiment knob: BENCH_CONN_MAX_AGE=N replaces the application's own setting (60 s with
+# DEBUG off, see DB_CONN_MAX_AGE), e.g. 0 to open a connection per request.
 if os.environ.get("BENCH_CONN_MAX_AGE"):
     DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ["BENCH_CONN_MAX_AGE"])  # noqa: F405
 

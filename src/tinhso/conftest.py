@@ -27,3 +27,12 @@ def organ_tree(db):
 @pytest.fixture
 def official_factory(db):
     return OfficialFactory
+
+
+@pytest.fixture(autouse=True)
+def _fresh_reference_caches():
+    """Per-process caches of reference data (core.stamps) start empty in every test: a
+    rolled-back test database gives the same stamp versions to other rows."""
+    from tinhso.core.stamps import StampedCache
+
+    StampedCache.clear_all()

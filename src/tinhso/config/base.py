@@ -102,6 +102,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Persistent connections: opening a PostgreSQL connection (a backend process, authentication,
+# cold catalogue caches) costs more than a lookup itself. Kept 60 s by default when DEBUG is
+# off (gunicorn's workers reuse them; health-checked before reuse); none under runserver,
+# whose thread per request would leave them behind. `?conn_max_age=` in DATABASE_URL or
+# DB_CONN_MAX_AGE overrides.
+if "conn_max_age" not in env.str("DATABASE_URL", default=""):
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0 if DEBUG else 60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "directory.User"

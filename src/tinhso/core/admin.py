@@ -1,7 +1,32 @@
+from typing import Any
+
 from django.contrib import admin
 from django.http import HttpRequest
 
 from tinhso.core.models import ApiKey, AuditEntry
+from tinhso.core.stamps import bump
+
+
+class BumpsStamp(admin.ModelAdmin):
+    """An admin whose edits tell the per-process caches of `stamp` (core.stamps)."""
+
+    stamp = ""
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        bump(self.stamp)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        bump(self.stamp)
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        super().delete_model(request, obj)
+        bump(self.stamp)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        super().delete_queryset(request, queryset)
+        bump(self.stamp)
 
 
 @admin.register(AuditEntry)

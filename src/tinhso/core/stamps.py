@@ -1,16 +1,17 @@
 """Per-process caches of reference data, invalidated through a database stamp.
 
-Reference data (administrative units, organs) changes rarely and only through imports or the
-admin, which call `bump(name)` in their transaction. A `StampedCache` reads the stamp with
-one small SQL query at most every `recheck` seconds (setting `STAMP_RECHECK_SECONDS`, 1 s by
-default, 0 in tests) and empties itself when the stamp moved: a change is seen everywhere
-within that delay, and a hit costs no query.
+Reference data (administrative units, organs, the procedure catalogue) changes rarely and only
+through imports, the seed or the admin, which call `bump(name)` in their transaction. A
+`StampedCache` reads the stamp with one small SQL query at most every `recheck` seconds
+(setting `STAMP_RECHECK_SECONDS`, 1 s by default, 0 in tests) and empties itself when the stamp
+moved: a change is seen everywhere within that delay, and a hit costs no query.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
@@ -26,8 +27,10 @@ T = TypeVar("T")
 
 def bump(name: str) -> None:
     """Mark the data `name` as changed (in the caller's transaction)."""
-    DataStamp.objects.get_or_create(name=name)
-    DataStamp.objects.filter(name=name).update(version=F("version") + 1)
+    if not DataStamp.objects.filter(name=name).update(version=F("version") + 1):
+        _stamp, created = DataStamp.objects.get_or_create(name=name, defaults={"version": 1})
+        if not created:  # made by someone else in between
+            DataStamp.objects.filter(name=name).update(version=F("version") + 1)
 
 
 def read(name: str) -> int:
@@ -40,8 +43,11 @@ def read(name: str) -> int:
 class StampedCache:
     """A bounded LRU of computed values, emptied when the stamp `name` moves."""
 
+    _all: weakref.WeakSet[StampedCache] = weakref.WeakSet()
+
     def __init__(self, name: str, *, maxsize: int = 4096) -> None:
         self.name, self.maxsize = name, maxsize
+        StampedCache._all.add(self)
         self._values: OrderedDict[Hashable, Any] = OrderedDict()
         self._lock = threading.Lock()
         self._version: int | None = None
@@ -78,3 +84,9 @@ class StampedCache:
         with self._lock:
             self._values.clear()
             self._version = None
+
+    @classmethod
+    def clear_all(cls) -> None:
+        """Empty every cache of the process (tests: a rolled-back database reuses stamps)."""
+        for cache in list(cls._all):
+            cache.clear()

@@ -1,11 +1,8 @@
-from typing import Any
-
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from tinhso.core.stamps import bump
+from tinhso.core.admin import BumpsStamp
 from tinhso.directory.imports import DIRECTORY_STAMP
 from tinhso.directory.models import (
     AdministrativeUnit,
@@ -19,24 +16,10 @@ from tinhso.directory.models import (
 )
 
 
-class BumpsDirectoryStamp(admin.ModelAdmin):
-    """Edits of units and organs in the admin tell the lookup caches (core.stamps)."""
+class BumpsDirectoryStamp(BumpsStamp):
+    """Edits of units and organs in the admin tell the lookup caches."""
 
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        bump(DIRECTORY_STAMP)
-
-    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
-        super().save_related(request, form, formsets, change)
-        bump(DIRECTORY_STAMP)
-
-    def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        super().delete_model(request, obj)
-        bump(DIRECTORY_STAMP)
-
-    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
-        super().delete_queryset(request, queryset)
-        bump(DIRECTORY_STAMP)
+    stamp = DIRECTORY_STAMP
 
 
 @admin.register(User)

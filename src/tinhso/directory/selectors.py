@@ -12,6 +12,8 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tinhso.core.stamps import StampedCache
+from tinhso.directory.imports import DIRECTORY_STAMP
 from tinhso.directory.models import (
     AdministrativeUnit,
     Applicant,
@@ -82,6 +84,23 @@ def organ_get_by_identifier(*, identifier: str, on: date) -> Organ:
     if ident is None:
         raise Http404(_("Không có cơ quan mang mã định danh «%(i)s».") % {"i": identifier})
     return ident.organ
+
+
+_organs = StampedCache(DIRECTORY_STAMP)
+
+
+def organ_holding(*, identifier: str, on: date) -> Organ | None:
+    """`organ_get_by_identifier`, or None, from a per-process cache that the directory's stamp
+    empties (for hot paths such as online filing). The instance is shared: read it, never change
+    it."""
+
+    def load() -> Organ | None:
+        try:
+            return organ_get_by_identifier(identifier=identifier, on=on)
+        except Http404:
+            return None
+
+    return _organs.get((identifier, on), load)
 
 
 def organ_children(*, organ: Organ) -> QuerySet[Organ]:

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.security import django_auth
@@ -13,11 +14,12 @@ from pydantic import Field
 
 from tinhso.core.api import AUTH_PROBLEMS, READ_PROBLEMS, Problem, ProblemOut
 from tinhso.core.ratelimit import allow, client_ip
-from tinhso.directory.models import Official, OrganIdentifier
+from tinhso.directory.models import Official
+from tinhso.directory.selectors import organ_holding
 from tinhso.dossiers import selectors, services
 from tinhso.dossiers.models import Dossier
 from tinhso.dossiers.states import Action, IllegalTransition
-from tinhso.procedures.models import Procedure
+from tinhso.procedures.selectors import procedure_for_filing
 
 router = Router()
 LOOKUPS_PER_WINDOW, LOOKUP_WINDOW = 20, 600
@@ -132,19 +134,19 @@ def application_create(request: HttpRequest, payload: ApplicationIn) -> Status:
     """The signed-in applicant files a dossier online; form errors come back by field
     (`form_data.<name>`)."""
     applicant = _applicant(request)
-    procedure = Procedure.objects.filter(code=payload.service, is_active=True).first()
-    ident = OrganIdentifier.objects.filter(value=payload.organ).select_related("organ").first()
+    procedure = procedure_for_filing(code=payload.service)
+    organ = organ_holding(identifier=payload.organ, on=timezone.localdate())
     errors = {}
     if procedure is None:
         errors["service"] = [_("Không có thủ tục mang mã này.")]
-    if ident is None:
+    if organ is None:
         errors["organ"] = [_("Không có cơ quan mang mã định danh này.")]
     if errors:
         raise services.DossierError(errors)
     dossier = services.dossier_file_online(
         procedure=procedure,
         applicant=applicant,
-        organ=ident.organ,
+        organ=organ,
         form_data=payload.form_data,
         actor=request.user,
     )

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from tinhso.core.admin import BumpsStamp
 from tinhso.procedures.models import (
     Fee,
     Field,
@@ -8,10 +9,13 @@ from tinhso.procedures.models import (
     RequiredDocument,
     ServiceLevel,
 )
+from tinhso.procedures.selectors import CATALOGUE_STAMP
 
 
 @admin.register(Field)
-class FieldAdmin(admin.ModelAdmin):
+class FieldAdmin(BumpsStamp):
+    stamp = CATALOGUE_STAMP
+
     list_display = ("code", "name")
     search_fields = ("code", "name")
 
@@ -38,7 +42,9 @@ class ProcessStepInline(admin.StackedInline):
 
 
 @admin.register(Procedure)
-class ProcedureAdmin(admin.ModelAdmin):
+class ProcedureAdmin(BumpsStamp):
+    stamp = CATALOGUE_STAMP
+
     list_display = (
         "code",
         "name",

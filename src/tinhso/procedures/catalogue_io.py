@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tinhso.core.services import audit_record
+from tinhso.core.stamps import bump
 from tinhso.directory.models import OrganIdentifier
 from tinhso.procedures import forms, template
 from tinhso.procedures.models import (
@@ -31,6 +32,7 @@ from tinhso.procedures.models import (
     ServiceLevelKind,
     TimeUnit,
 )
+from tinhso.procedures.selectors import CATALOGUE_STAMP
 
 FORMAT = "tinhso.procedures/1"
 
@@ -275,6 +277,7 @@ def import_catalogue(document: dict[str, Any], *, actor: Any = None) -> dict[str
     ):
         model.objects.bulk_create(rows, batch_size=2000)
     Procedure.organs.through.objects.bulk_create(links, batch_size=2000)
+    bump(CATALOGUE_STAMP)
     if procedures:
         audit_record(
             action="procedures.import",

@@ -10,9 +10,11 @@ from typing import Any
 
 from django.db import transaction
 
+from tinhso.core.stamps import bump
 from tinhso.directory.models import Organ, OrganKind
 from tinhso.procedures import catalogue_io
 from tinhso.procedures.models import Procedure
+from tinhso.procedures.selectors import CATALOGUE_STAMP
 
 DATA = Path(__file__).resolve().parent / "data" / "procedures-demo.json"
 FULL = {"procedures": 2_132, "level_3": 373, "level_4": 274}
@@ -168,6 +170,7 @@ def link_organs() -> int:
         for organ_id in organs.get(level, [])
     ]
     through.objects.bulk_create(rows, batch_size=5000)
+    bump(CATALOGUE_STAMP)
     return len(rows)
 
 

@@ -1,4 +1,5 @@
-"""Reads of the catalogue: diacritic-insensitive search and the procedure page."""
+"""Reads of the catalogue: diacritic-insensitive search, the procedure page, and the procedure
+as online filing needs it (cached per process until the catalogue changes)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,15 @@ from django.db.models import F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from tinhso.core.stamps import StampedCache
+from tinhso.directory.models import Organ
 from tinhso.procedures.models import Procedure, ServiceLevel
 from tinhso.procedures.search import fold
+
+# Every writer of the catalogue bumps it in its transaction: the import (and so the seed), the
+# offering links of the seed, the admin. A new writer must too.
+CATALOGUE_STAMP = "catalogue"
+_filing = StampedCache(CATALOGUE_STAMP, maxsize=1024)
 
 
 def procedure_search(
@@ -59,3 +67,22 @@ def procedure_get(*, code: str) -> Procedure:
     if procedure is None:
         raise Http404(_("Không có thủ tục mang mã «%(c)s».") % {"c": code})
     return procedure
+
+
+def procedure_for_filing(*, code: str) -> Procedure | None:
+    """The active procedure `code` with its service levels and offering organs
+    (ids only) in memory, or None. Served from a per-process cache that the catalogue's stamp
+    empties: filing a dossier then costs no catalogue query. The instance is shared: read it,
+    never change it."""
+
+    def load() -> Procedure | None:
+        return (
+            Procedure.objects.filter(code=code, is_active=True)
+            .prefetch_related(
+                "service_levels",
+                Prefetch("organs", queryset=Organ.objects.only("id")),
+            )
+            .first()
+        )
+
+    return _filing.get(code, load)

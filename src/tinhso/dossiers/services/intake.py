@@ -47,7 +47,7 @@ def _check_filing(
     level = procedure.level_on(timezone.localtime(at).date())  # the Vietnamese day
     if online and not (level and level.online_filing):
         errors.setdefault("procedure", []).append(_("Thủ tục này không nhận hồ sơ trực tuyến."))
-    if not procedure.organs.filter(pk=organ.pk).exists():
+    if not procedure.is_offered_by(organ):
         errors["organ"] = [_("Cơ quan này không giải quyết thủ tục đã chọn.")]
     if procedure.applicant_kinds and applicant.kind not in procedure.applicant_kinds:
         errors["applicant"] = [_("Thủ tục không dành cho loại người nộp này.")]

@@ -1,5 +1,7 @@
 """The applications API: filing, the public lookup, actions with their 409s, the queue."""
 
+from datetime import datetime
+
 import pytest
 from django.core.cache import cache
 
@@ -100,6 +102,16 @@ def test_public_status_reveals_only_status_and_dates(client, office):
         "finished_at",
     }
     assert body["state_label"] == "Đã tiếp nhận"
+    dossier.refresh_from_db()
+    assert body["code"] == dossier.code
+    assert body["procedure"] == dossier.procedure.name
+    assert body["state"] == "received"
+    # The same instants as the record (JSON keeps milliseconds), whichever database answered.
+    for key in ("received_at", "due_at"):
+        assert datetime.fromisoformat(body[key]) == getattr(dossier, key).replace(
+            microsecond=getattr(dossier, key).microsecond // 1000 * 1000
+        )
+    assert body["resolved_at"] is None and body["finished_at"] is None
     wrong = client.get(f"/api/v1/applications/status?code={dossier.code}&identifier=091185000124")
     unknown = client.get(
         "/api/v1/applications/status?code=000.00.03.H33-201102-9999&identifier=091185000123"

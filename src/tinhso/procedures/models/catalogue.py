@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.db import models
 from django.db.models import Q
@@ -88,6 +89,14 @@ class Procedure(models.Model):
 
         self.search_name = fold(self.name)
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def is_offered_by(self, organ: Any) -> bool:
+        """Whether `organ` settles this procedure (in memory when the organs were prefetched,
+        as `selectors.procedure_for_filing` does)."""
+        prefetched = getattr(self, "_prefetched_objects_cache", {}).get("organs")
+        if prefetched is not None:
+            return any(o.pk == organ.pk for o in prefetched)
+        return self.organs.filter(pk=organ.pk).exists()
 
     def level_on(self, on: date) -> ServiceLevel | None:
         for level in self.service_levels.all():
