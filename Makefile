@@ -18,14 +18,17 @@ $(STAMP): requirements.lock pyproject.toml
 install: $(STAMP)
 
 # Install, migrate the embedded SQLite database, load the demo province, start the
-# background worker and serve http://127.0.0.1:8000.
+# background worker and the periodic jobs (var/worker.log, var/periodic.log) and serve
+# http://127.0.0.1:8000.
 run: install
 	@mkdir -p var
 	DEBUG=$${DEBUG:-true} $(BIN)/tinhso migrate --noinput
 	DEBUG=$${DEBUG:-true} $(BIN)/tinhso seed --scale small
 	DEBUG=$${DEBUG:-true} $(BIN)/tinhso demo_accounts
 	@DEBUG=$${DEBUG:-true} $(BIN)/tinhso db_worker --no-startup-delay >var/worker.log 2>&1 & \
-	  worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	  worker=$$!; \
+	  DEBUG=$${DEBUG:-true} $(BIN)/tinhso periodic >var/periodic.log 2>&1 & \
+	  periodic=$$!; trap "kill $$worker $$periodic 2>/dev/null" EXIT INT TERM; \
 	  DEBUG=$${DEBUG:-true} $(BIN)/tinhso runserver 127.0.0.1:8000
 
 lint: install

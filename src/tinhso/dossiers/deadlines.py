@@ -38,6 +38,12 @@ class WatchReport:
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
 
+    def summary(self) -> str:
+        return (
+            "checked {checked} dossier(s): {alerts} new alert(s), {apologies} apology "
+            "letter(s), {messages} message(s) queued".format(**self.as_dict())
+        )
+
 
 def _kind(due: datetime | None, now: datetime, horizon: datetime) -> str | None:
     if due is None:

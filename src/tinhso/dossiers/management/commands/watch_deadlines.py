@@ -1,6 +1,6 @@
-"""`tinhso watch_deadlines`: alert due-soon and overdue dossiers; run it every 15 minutes.
+"""`tinhso watch_deadlines`: alert due-soon and overdue dossiers now. `tinhso periodic` (which
+`make run` starts) runs it every 15 minutes; or from cron (as the application user):
 
-    # cron (as the application user):
     */15 * * * * cd /srv/tinhso && .venv/bin/tinhso watch_deadlines --quiet
 
 or a systemd timer with OnCalendar=*:0/15 starting a oneshot service with that command.
@@ -51,7 +51,4 @@ class Command(BaseCommand):
             return
         report = watch_deadlines(moment)
         if not quiet:
-            self.stdout.write(
-                "Checked {checked} dossier(s): {alerts} new alert(s), {apologies} apology "
-                "letter(s), {messages} message(s) queued.".format(**report.as_dict())
-            )
+            self.stdout.write(report.summary().capitalize() + ".")
