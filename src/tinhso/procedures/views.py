@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from tinhso.procedures import forms, selectors
+from tinhso.procedures.declaration import DOCX_MIME, declaration_docx
 from tinhso.procedures.models import CompetentLevel, Field
 
 
@@ -59,3 +60,18 @@ def form_print(request: HttpRequest, code: str) -> HttpResponse:
         "procedures/form_print.html",
         {"procedure": procedure, "form_fields": forms.form_fields(procedure.form_schema)},
     )
+
+
+def form_docx(request: HttpRequest, code: str) -> HttpResponse:
+    """The declaration form as a DOCX to download (level 2: downloadable forms)."""
+    procedure = selectors.procedure_get(code=code)
+    organs = [o.name for o in procedure.organs.all()]
+    content = declaration_docx(
+        name=procedure.name,
+        code=procedure.code,
+        schema=procedure.form_schema,
+        organs=organs if len(organs) <= 3 else [],  # many communes: the applicant writes it
+    )
+    response = HttpResponse(content, content_type=DOCX_MIME)
+    response["Content-Disposition"] = f'attachment; filename="to-khai-{procedure.code}.docx"'
+    return response

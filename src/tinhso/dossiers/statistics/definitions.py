@@ -288,7 +288,9 @@ def withdrawn(period: Period) -> Q:
 def i21_on_time(period: Period) -> Q:
     """Handling ended in the period (resolved_at ∈ [start, end): result ready, returned or
     refused) with resolved_at ≤ due_at (due_at already moved by the applicant's supplement
-    time; no due date counts on time) and supplement_requests ≤ 1."""
+    time; no due date counts on time) and supplement_requests ≤ 1. The counter is final once
+    resolved (the state machine allows no supplement request after a result), so it equals
+    the number of request_supplement events in the history, for any past period."""
     in_time = Q(due_at__isnull=True) | Q(resolved_at__lte=F("due_at"))
     return resolved(period) & in_time & Q(supplement_requests__lte=1)
 
