@@ -11,6 +11,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("thu-tuc/", include("tinhso.procedures.urls")),
+    path("backoffice/thu-tuc/", include("tinhso.procedures.backoffice_urls")),
     path("dich-vu-cong/", include("tinhso.dossiers.citizen_urls")),
     path("", include("tinhso.dossiers.urls")),
     path("", include("tinhso.web.urls")),

@@ -34,6 +34,7 @@ class Action(StrEnum):
     DRAFT_DOCUMENT = "documents.draft"
     SIGN_DOCUMENT = "documents.sign"
     VIEW_REPORTS = "reports.view"
+    MANAGE_CATALOGUE = "procedures.manage"
 
 
 _EVERY_OFFICIAL = {Action.USE_BACKOFFICE, Action.VIEW_DIRECTORY}
@@ -57,7 +58,13 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
         _EVERY_OFFICIAL | {Action.RECEIVE_DOSSIER, Action.RETURN_RESULT, Action.VIEW_APPLICANTS}
     ),
     Role.ADMINISTRATOR: frozenset(
-        _EVERY_OFFICIAL | {Action.MANAGE_ORGANS, Action.MANAGE_OFFICIALS, Action.VIEW_REPORTS}
+        _EVERY_OFFICIAL
+        | {
+            Action.MANAGE_ORGANS,
+            Action.MANAGE_OFFICIALS,
+            Action.VIEW_REPORTS,
+            Action.MANAGE_CATALOGUE,
+        }
     ),
 }
 

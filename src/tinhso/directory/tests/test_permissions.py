@@ -44,6 +44,7 @@ EXPECTED = {
         A.MANAGE_ORGANS,
         A.MANAGE_OFFICIALS,
         A.VIEW_REPORTS,
+        A.MANAGE_CATALOGUE,
     },
 }
 

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from tinhso.procedures import catalogue_io, catalogue_xlsx
+from tinhso.procedures import catalogue_io, services
 
 
 class Command(BaseCommand):
@@ -16,24 +16,18 @@ class Command(BaseCommand):
         parser.add_argument("--export", action="store_true", help="write instead of read")
 
     def handle(self, *args: Any, path: Path, export: bool, **options: Any) -> None:
-        excel = path.suffix.lower() == ".xlsx"
-        if export:
-            document = catalogue_io.export_catalogue()
-            if excel:
-                path.write_bytes(catalogue_xlsx.to_xlsx(document))
-            else:
-                path.write_text(catalogue_io.dumps(document), encoding="utf-8")
-            self.stdout.write(f"{path}: {len(document['procedures'])} procedures")
-            return
-        if not path.is_file():
-            raise CommandError(f"{path}: no such file")
         try:
-            document = (
-                catalogue_xlsx.from_xlsx(path.read_bytes())
-                if excel
-                else catalogue_io.loads(path.read_text(encoding="utf-8"))
+            if export:
+                kind = services.file_format(path.name)
+                exported = services.catalogue_export_file(kind=kind, actor=None)
+                path.write_bytes(exported.content)
+                self.stdout.write(f"{path}: {exported.procedures} procedures")
+                return
+            if not path.is_file():
+                raise CommandError(f"{path}: no such file")
+            result = services.catalogue_import_file(
+                filename=path.name, content=path.read_bytes(), actor=None
             )
-            result = catalogue_io.import_catalogue(document)
         except catalogue_io.CatalogueError as error:
             raise CommandError(f"{path.name}: {error}") from error
         self.stdout.write(self.style.SUCCESS(f"{path.name}: {result}"))
