@@ -262,8 +262,8 @@ def worker_lookup(pairs: list[list[str]]) -> dict[str, Any]:
     }
 
 
-# The classic report in hand-written SQL: one aggregate over the dossiers by organ, one over
-# the offerings by organ and one for the offerings' totals (as build_report does).
+# The classic report in hand-written SQL: one aggregate over the dossiers by organ and one
+# over the offerings by organ and in total.
 VN = "'Asia/Ho_Chi_Minh'"
 OPEN_AT_END = (
     "d.received_at < %(end)s AND (d.resolved_at IS NULL OR d.resolved_at >= %(end)s) "
@@ -317,35 +317,27 @@ DOSSIERS_SQL = (
     "AND (d.resolved_at IS NULL OR d.resolved_at >= %(start)s) "
     "AND (d.finished_at IS NULL OR d.finished_at >= %(start)s) GROUP BY d.organ_id"
 )
-ONLINE_ON = (
-    "EXISTS (SELECT 1 FROM procedures_servicelevel s WHERE s.procedure_id = o.procedure_id "
-    "AND (s.valid_from IS NULL OR s.valid_from <= %(on)s) "
-    "AND (s.valid_to IS NULL OR s.valid_to >= %(on)s) AND s.kind IN ('3', '4', 'partial', 'full'))"
-)
-USED = (
-    "EXISTS (SELECT 1 FROM dossiers_dossier u WHERE u.procedure_id = o.procedure_id "
-    "AND u.organ_id = o.organ_id AND u.channel = 2 AND u.received_at >= %(start)s "
-    "AND u.received_at < %(end)s)"
-)
+# The offerings' figures as a SQL author would write them: the procedures online on the day
+# and the (procedure, organ) pairs with an online dossier in the period computed once each,
+# joined to the offerings, by organ and in total in one pass (GROUPING SETS).
 OFFERING_SQL = {
     "offered": "TRUE",
-    "offered_online": ONLINE_ON,
-    "offered_online_used": f"{ONLINE_ON} AND {USED}",
+    "offered_online": "ol.procedure_id IS NOT NULL",
+    "offered_online_used": "ol.procedure_id IS NOT NULL AND u.procedure_id IS NOT NULL",
 }
-OFFERINGS_FROM = (
-    " FROM procedures_procedure_organs o JOIN procedures_procedure p ON p.id = o.procedure_id "
-    "WHERE p.is_active"
-)
 OFFERINGS_SQL = (
+    "WITH ol AS (SELECT DISTINCT s.procedure_id FROM procedures_servicelevel s "
+    "WHERE (s.valid_from IS NULL OR s.valid_from <= %(on)s) "
+    "AND (s.valid_to IS NULL OR s.valid_to >= %(on)s) "
+    "AND s.kind IN ('3', '4', 'partial', 'full')), "
+    "u AS (SELECT DISTINCT procedure_id, organ_id FROM dossiers_dossier "
+    "WHERE channel = 2 AND received_at >= %(start)s AND received_at < %(end)s) "
     "SELECT o.organ_id, "
     + ", ".join(f"count(DISTINCT o.procedure_id) FILTER (WHERE {c})" for c in OFFERING_SQL.values())
-    + OFFERINGS_FROM
-    + " GROUP BY o.organ_id"
-)
-OFFERING_TOTALS_SQL = (
-    "SELECT "
-    + ", ".join(f"count(DISTINCT o.procedure_id) FILTER (WHERE {c})" for c in OFFERING_SQL.values())
-    + OFFERINGS_FROM
+    + " FROM procedures_procedure_organs o JOIN procedures_procedure p ON p.id = o.procedure_id "
+    "LEFT JOIN ol ON ol.procedure_id = o.procedure_id "
+    "LEFT JOIN u ON u.procedure_id = o.procedure_id AND u.organ_id = o.organ_id "
+    "WHERE p.is_active GROUP BY GROUPING SETS ((o.organ_id), ())"
 )
 
 
@@ -374,11 +366,13 @@ def worker_report(year: int, runs: int) -> dict[str, Any]:
             for organ, *counts in cursor.fetchall():
                 rows[f"organ:{organ}"] = dict(zip(DOSSIER_SQL, counts, strict=True))
             cursor.execute(OFFERINGS_SQL, params)
+            totals: dict[str, int] = {}
             for organ, *counts in cursor.fetchall():
+                if organ is None:  # the grand total of GROUPING SETS
+                    totals = dict(zip(OFFERING_SQL, counts, strict=True))
+                    continue
                 row = rows.setdefault(f"organ:{organ}", dict.fromkeys(DOSSIER_SQL, 0))
                 row.update(zip(OFFERING_SQL, counts, strict=True))
-            cursor.execute(OFFERING_TOTALS_SQL, params)
-            totals = dict(zip(OFFERING_SQL, cursor.fetchone(), strict=True))
         for row in rows.values():
             for key in OFFERING_SQL:
                 row.setdefault(key, 0)

@@ -101,6 +101,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "timeout": 20,
         }
     )
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # PostgreSQL's JIT compiles the statistics' aggregates for seconds to save milliseconds
+    # (bench/README.md, 3b): off, unless DATABASE_URL says `?options=-c jit=on`.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # Persistent connections: opening a PostgreSQL connection (a backend process, authentication,
 # cold catalogue caches) costs more than a lookup itself. Kept 60 s by default when DEBUG is

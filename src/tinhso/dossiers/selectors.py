@@ -91,6 +91,23 @@ def _aware(value: Any) -> datetime | None:
     return timezone.make_aware(value, UTC)
 
 
+def _fetch_one(sql: str, params: list[Any]) -> tuple[Any, ...] | None:
+    """One row of a fixed hot query. On PostgreSQL as a server-side prepared statement
+    (psycopg prepares it on the connection, which persistent connections keep): planning
+    this lookup costs three times executing it (0.6 ms against 0.17 ms, bench/README.md 3a).
+    Behind a pooler in transaction mode, prepared statements need PgBouncer 1.21+."""
+    if connection.vendor == "postgresql":
+        import psycopg
+
+        connection.ensure_connection()
+        with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+            cursor.execute(sql, params, prepare=True)
+            return cursor.fetchone()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()  # type: ignore[no-any-return]
+
+
 def public_status(*, code: str, identifier: str) -> dict[str, Any]:
     """Status and dates of a dossier for whoever knows its code and the applicant's identity
     number; nothing else, and the same answer for a wrong code as for a wrong number.
@@ -99,9 +116,7 @@ def public_status(*, code: str, identifier: str) -> dict[str, Any]:
     the equivalent ORM query costs several times running it; bench/README.md, 3a). Raises
     Http404.
     """
-    with connection.cursor() as cursor:
-        cursor.execute(_status_sql(), [code.strip(), identifier.strip()])
-        row = cursor.fetchone()
+    row = _fetch_one(_status_sql(), [code.strip(), identifier.strip()])
     if row is None:
         raise Http404(_("Không tìm thấy hồ sơ với mã và số giấy tờ đã nhập."))
     code, procedure, state, received, due, resolved, finished = row
