@@ -562,11 +562,17 @@ def get_request(port: int, path: str) -> bytes:
     ).encode()
 
 
+# Sync workers of the gunicorn under test (`--workers`): 2 by default, one per core; gunicorn's
+# documentation suggests 2 × cores + 1, which lets a worker waiting on PostgreSQL give its core
+# to another. The baseline view is served by the same server in the same run either way.
+SERVER = {"workers": 2}
+
+
 def start_gunicorn(env: dict[str, str], log: Path) -> tuple[subprocess.Popen[bytes], int]:
     port = free_port()
     command = [
         PYTHON, "-m", "gunicorn", "bench.wsgi:application",
-        "--workers", "2", "--worker-class", "sync",
+        "--workers", str(SERVER["workers"]), "--worker-class", "sync",
         "--bind", f"127.0.0.1:{port}",
         "--error-logfile", str(log), "--log-level", "warning",
         "--no-control-socket", "--chdir", str(ROOT),
@@ -821,7 +827,8 @@ def bench_lookup(
     paired = statistics.median(a / b for a, b in zip(rates["lookup"], rates["bare"], strict=True))
     ratio = lookup_median / bare_median
     print(
-        f"  gunicorn, 2 sync workers, {clients} client processes, median of {rounds} rounds of "
+        f"  gunicorn, {SERVER['workers']} sync workers, {clients} client processes, "
+        f"median of {rounds} rounds of "
         f"{duration:g} s: bare {bare_median:,.0f} req/s, lookup {lookup_median:,.0f} req/s "
         f"({ratio:.2f}x, paired {paired:.2f}); errors: bare {errors['bare']}, "
         f"lookup {errors['lookup']}"
@@ -940,7 +947,8 @@ def bench_filing(
     median = statistics.median(rates["filing"])
     bare_median = statistics.median(rates["bare"])
     print(
-        f"  gunicorn, 2 sync workers, {clients} client processes, median of {rounds} rounds of "
+        f"  gunicorn, {SERVER['workers']} sync workers, {clients} client processes, "
+        f"median of {rounds} rounds of "
         f"{seconds:g} s: {median:,.1f} dossiers/s (min {min(rates['filing']):,.1f}, max "
         f"{max(rates['filing']):,.1f}); bare view {bare_median:,.0f} req/s "
         f"(ratio {median / bare_median:.3f}); errors {errors['filing']}"
@@ -982,6 +990,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--filing-seconds", type=float, default=5.0, help="seconds per filing round (default 5)"
     )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=2,
+        help="gunicorn sync workers for 3a and 3c (default 2, one per core)",
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -1002,8 +1016,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         and 0 < args.rounds <= 20
         and 0 < args.clients <= 16
         and 0 < args.filing_seconds <= 30
+        and 0 < args.workers <= 16
     ):
-        parser.error("--dossiers 1–2,000,000, --duration 0–30, --rounds 1–20, --clients 1–16")
+        parser.error(
+            "--dossiers 1–2,000,000, --duration 0–30, --rounds 1–20, --clients 1–16, --workers 1–16"
+        )
+    SERVER["workers"] = args.workers
     verdicts = Verdicts()
     bench_dossiers(
         verdicts,

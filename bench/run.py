@@ -6,6 +6,11 @@
    against a bare Django JSON view (and a one-primary-key-read view) through the same stack.
 3. Dossiers on PostgreSQL (bench/dossiers.py): a million generated dossiers; the public status
    lookup, the classic report against hand-written SQL, online filing under gunicorn.
+4. Signatures (bench/signatures.py): PAdES signing and verification by our services against
+   pyHanko's bare calls on the same file and key.
+5. Official documents on PostgreSQL (bench/documents.py): 3,100,480 generated documents; full-
+   text search against raw SQL, registering an incoming document against a bare INSERT,
+   ingest (register, store, extract, index) against a bare insert loop.
 
 Every figure is printed with the baseline measured in the same run and the ratio between
 them, since this 2-core machine is noisy: compare ratios and medians, not absolute times.
@@ -646,6 +651,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--skip-dossiers", action="store_true", help="skip the dossier benchmark (PostgreSQL)"
     )
+    parser.add_argument("--skip-signatures", action="store_true", help="skip the signing benchmark")
+    parser.add_argument(
+        "--skip-documents", action="store_true", help="skip the documents benchmark (PostgreSQL)"
+    )
     parser.add_argument(
         "--duration",
         type=float,
@@ -670,9 +679,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
+    from bench import documents as documents_bench
     from bench import dossiers
 
     dossiers.add_arguments(parser)
+    documents_bench.add_arguments(parser)
     args = parser.parse_args(argv)
     if not (
         0 < args.duration <= 30
@@ -700,6 +711,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             conn_max_age=args.conn_max_age,
         )
     if not args.skip_dossiers:
+        dossiers.SERVER["workers"] = args.workers
         dossiers.bench_dossiers(
             verdicts,
             dossiers=args.dossiers,
@@ -710,6 +722,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             filing_seconds=args.filing_seconds,
             conn_max_age=args.conn_max_age,
         )
+    if not args.skip_documents:
+        documents_bench.bench_documents(
+            verdicts,
+            documents=args.documents,
+            keep_db=args.keep_db,
+            rounds=args.rounds,
+            ingest_seconds=args.ingest_seconds,
+            ingest_workers=args.ingest_workers,
+        )
+    if not args.skip_signatures:  # last: it sets Django up in this process
+        from bench import signatures
+
+        signatures.bench_signatures(verdicts)
     return verdicts.summary()
 
 

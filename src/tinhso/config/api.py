@@ -4,9 +4,12 @@ from ninja import NinjaAPI
 
 from tinhso.core.api import Utf8JSONRenderer, install_problem_handlers
 from tinhso.directory.api import router as directory_router
+from tinhso.documents.api import router as documents_router
+from tinhso.documents.stats_api import router as documents_stats_router
 from tinhso.dossiers.api import router as dossiers_router
 from tinhso.dossiers.stats_api import router as stats_router
 from tinhso.procedures.api import router as procedures_router
+from tinhso.records.api import router as records_router
 from tinhso.workcalendar.api import router as calendar_router
 
 api = NinjaAPI(
@@ -27,3 +30,6 @@ api.add_router("/", calendar_router, tags=["calendar"])
 api.add_router("/", procedures_router, tags=["services"])
 api.add_router("/", dossiers_router, tags=["applications"])
 api.add_router("/", stats_router, tags=["statistics"])
+api.add_router("/", documents_router, tags=["documents"])
+api.add_router("/", documents_stats_router, tags=["statistics"])
+api.add_router("/", records_router, tags=["records"])

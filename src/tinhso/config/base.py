@@ -52,7 +52,10 @@ INSTALLED_APPS = [
     "tinhso.workcalendar",
     "tinhso.procedures",
     "tinhso.notifications",
+    "tinhso.signatures",
     "tinhso.dossiers",
+    "tinhso.documents",
+    "tinhso.records",
     "tinhso.web",
 ]
 
@@ -185,6 +188,16 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Tỉnh Số <no-repl
 # --- SMS gateway (tinhso.notifications.sms) ----------------------------------------------
 SMS_BACKEND = env.str("SMS_BACKEND", default="tinhso.notifications.sms.LoggingSmsGateway")
 SMS_OPTIONS = env.json("SMS_OPTIONS", default={})
+
+# --- Digital signatures (tinhso.signatures) ---------------------------------------------
+# PEM files of CA certificates trusted besides the admin's "CA tin cậy" table.
+SIGNATURE_TRUST_ROOTS = env.list("SIGNATURE_TRUST_ROOTS", default=[])
+# Fetch missing CRLs and OCSP answers from the addresses in certificates (network access).
+SIGNATURE_FETCH_REVOCATION = env.bool("SIGNATURE_FETCH_REVOCATION", default=False)
+# The CRL address written into certificates of the development CA (demo and tests only).
+SIGNATURE_DEV_CA_CRL_URL = env.str(
+    "SIGNATURE_DEV_CA_CRL_URL", default="http://crl.tinhso.invalid/dev-ca.crl"
+)
 
 # --- Background tasks (Django Tasks API) -----------------------------------------------
 TASK_BACKENDS = {

@@ -1,6 +1,8 @@
 """Test settings: the base settings with fast hashing and tasks run in-process."""
 
+import atexit
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -28,3 +30,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     _test_db = Path(tempfile.gettempdir()) / f"tinhso-test-{os.getpid()}.sqlite3"
     DATABASES["default"]["NAME"] = str(_test_db.with_suffix(".default.sqlite3"))  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(_test_db)}  # noqa: F405
+
+# Uploaded files, generated keys and the development CA go to a folder of this test process,
+# never into the developer's var/media (and every run starts without them).
+MEDIA_ROOT = tempfile.mkdtemp(prefix=f"tinhso-test-media-{os.getpid()}-")
+atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)

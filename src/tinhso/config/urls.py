@@ -14,6 +14,8 @@ urlpatterns = [
     path("backoffice/thu-tuc/", include("tinhso.procedures.backoffice_urls")),
     path("dich-vu-cong/", include("tinhso.dossiers.citizen_urls")),
     path("", include("tinhso.dossiers.urls")),
+    path("", include("tinhso.documents.urls")),
+    path("", include("tinhso.records.urls")),
     path("", include("tinhso.web.urls")),
 ]
 

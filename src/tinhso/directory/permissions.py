@@ -30,9 +30,25 @@ class Action(StrEnum):
     PROCESS_DOSSIER = "dossiers.process"
     APPROVE_DOSSIER = "dossiers.approve"
     RETURN_RESULT = "dossiers.return_result"
+    VIEW_DOCUMENTS = "documents.view"
     REGISTER_DOCUMENT = "documents.register"
     DRAFT_DOCUMENT = "documents.draft"
+    APPROVE_DOCUMENT = "documents.approve"
     SIGN_DOCUMENT = "documents.sign"
+    # Put the organ's digital signature (its seal) on an issued document: the clerk's part
+    # at issue under Decree 30, as the paper seal is in the clerk's keeping.
+    SEAL_DOCUMENT = "documents.seal"
+    ASSIGN_DOCUMENT = "documents.assign"
+    HANDLE_DOCUMENT = "documents.handle"
+    # Work records (hồ sơ công việc, Decree 30/2020 ch. IV): see them; keep them (open, file,
+    # close); prepare the yearly file plan; approve it; reopen a closed record (leaders, with
+    # a reason); receive closed records into the organ's archive.
+    VIEW_RECORDS = "records.view"
+    KEEP_RECORDS = "records.keep"
+    MANAGE_FILE_PLAN = "records.manage_plan"
+    APPROVE_FILE_PLAN = "records.approve_plan"
+    REOPEN_RECORD = "records.reopen"
+    ARCHIVE_RECORDS = "records.archive"
     VIEW_REPORTS = "reports.view"
     MANAGE_CATALOGUE = "procedures.manage"
 
@@ -40,18 +56,45 @@ class Action(StrEnum):
 _EVERY_OFFICIAL = {Action.USE_BACKOFFICE, Action.VIEW_DIRECTORY}
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
-    Role.CLERK: frozenset(_EVERY_OFFICIAL | {Action.REGISTER_DOCUMENT}),
+    # The clerk (văn thư) registers incoming documents, issues and distributes outgoing ones.
+    # As the organ's archive keeper in most organs, they also receive closed work records.
+    Role.CLERK: frozenset(
+        _EVERY_OFFICIAL
+        | {Action.VIEW_DOCUMENTS, Action.REGISTER_DOCUMENT, Action.SEAL_DOCUMENT}
+        | {
+            Action.VIEW_RECORDS,
+            Action.KEEP_RECORDS,
+            Action.MANAGE_FILE_PLAN,
+            Action.ARCHIVE_RECORDS,
+        }
+    ),
     Role.SPECIALIST: frozenset(
-        _EVERY_OFFICIAL | {Action.PROCESS_DOSSIER, Action.DRAFT_DOCUMENT, Action.VIEW_APPLICANTS}
+        _EVERY_OFFICIAL
+        | {
+            Action.PROCESS_DOSSIER,
+            Action.VIEW_DOCUMENTS,
+            Action.DRAFT_DOCUMENT,
+            Action.HANDLE_DOCUMENT,
+            Action.VIEW_APPLICANTS,
+            Action.VIEW_RECORDS,
+            Action.KEEP_RECORDS,
+        }
     ),
     Role.LEADER: frozenset(
         _EVERY_OFFICIAL
         | {
             Action.PROCESS_DOSSIER,
             Action.APPROVE_DOSSIER,
+            Action.VIEW_DOCUMENTS,
+            Action.APPROVE_DOCUMENT,
             Action.SIGN_DOCUMENT,
+            Action.ASSIGN_DOCUMENT,
             Action.VIEW_REPORTS,
             Action.VIEW_APPLICANTS,
+            Action.VIEW_RECORDS,
+            Action.MANAGE_FILE_PLAN,
+            Action.APPROVE_FILE_PLAN,
+            Action.REOPEN_RECORD,
         }
     ),
     Role.ONE_STOP_OFFICER: frozenset(

@@ -83,6 +83,58 @@ DEMO_ACCOUNTS: tuple[tuple[str, str, str, str, tuple[str, ...], bool], ...] = (
         (Role.LEADER,),
         True,
     ),
+    # Official documents at the four levels (the demo documents of `documents.demo`): the
+    # clerks who register, issue and send them, the officials who draft and handle them.
+    ("vanthu.tinh", "Trần Thị Mai", "Văn thư UBND tỉnh", "000.00.00.H33", (Role.CLERK,), False),
+    (
+        "chuyenvien.tinh",
+        "Đỗ Minh Tuấn",
+        "Chuyên viên Văn phòng UBND tỉnh",
+        "000.00.00.H33",
+        (Role.SPECIALIST,),
+        False,
+    ),
+    ("vanthu.stp", "Nguyễn Thị Kim Oanh", "Văn thư", "000.00.03.H33", (Role.CLERK,), False),
+    (
+        "vanthu.rachgia",
+        "Lý Thị Thanh Tâm",
+        "Văn thư UBND thành phố Rạch Giá",
+        "000.00.24.H33",
+        (Role.CLERK,),
+        False,
+    ),
+    (
+        "chuyenvien.rachgia",
+        "Phan Văn Lộc",
+        "Chuyên viên Văn phòng HĐND và UBND thành phố Rạch Giá",
+        "000.00.24.H33",
+        (Role.SPECIALIST,),
+        False,
+    ),
+    (
+        "lanhdao.vinhthanhvan",
+        "Trương Văn Hậu",
+        "Chủ tịch UBND phường Vĩnh Thanh Vân",
+        "000.24.24.H33",
+        (Role.LEADER,),
+        False,
+    ),
+    (
+        "vanthu.vinhthanhvan",
+        "Huỳnh Thị Ngọc Trâm",
+        "Văn thư UBND phường Vĩnh Thanh Vân",
+        "000.24.24.H33",
+        (Role.CLERK,),
+        False,
+    ),
+    (
+        "congchuc.vinhthanhvan",
+        "Lê Hoàng Phúc",
+        "Công chức Văn phòng - Thống kê phường Vĩnh Thanh Vân",
+        "000.24.24.H33",
+        (Role.SPECIALIST,),
+        False,
+    ),
 )
 OPERATOR = ("quantri", "Quản trị nền tảng")
 # A demo citizen who signs in with the identity number; its last six digits (999999) are

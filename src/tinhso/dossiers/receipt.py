@@ -1,6 +1,6 @@
 """The receipt of a dossier (giấy tiếp nhận hồ sơ và hẹn trả kết quả) as a PDF, with a QR code
-of the public lookup link. The font ships as a Python package (Be Vietnam Pro), so the receipt
-renders the same on every machine."""
+of the public lookup link. The page and its font (Be Vietnam Pro, shipped as a Python package,
+so the receipt renders the same on every machine) are `core.pdf_layout`."""
 
 from __future__ import annotations
 
@@ -8,13 +8,11 @@ from datetime import datetime
 
 import segno
 from django.utils import timezone
-from fontpkg_be_vietnam_pro import ROOT as FONT_ROOT
 from fpdf import FPDF
 
 from tinhso.core.formats import format_long_date
+from tinhso.core.pdf_layout import FONT, new_pdf, to_bytes
 from tinhso.dossiers.models import Dossier
-
-FONT = "BeVietnamPro"
 
 
 def _when(moment: datetime | None) -> str:
@@ -55,11 +53,10 @@ def _qr(pdf: FPDF, payload: str, x: float, y: float, size: float) -> None:
 def receipt_pdf(dossier: Dossier, *, lookup_url: str, officer_name: str = "") -> bytes:
     """The receipt as PDF bytes. `lookup_url` is the absolute address of the public lookup of
     this dossier (its code only: the applicant types their identity number there)."""
-    pdf = FPDF(format="A4")
-    pdf.set_margins(25, 20, 20)
-    for style, name in (("", "Regular"), ("B", "Bold"), ("I", "Italic")):
-        pdf.add_font(FONT, style, str(FONT_ROOT / "files" / f"BeVietnamPro-{name}.ttf"))
-    pdf.set_title(f"Giấy tiếp nhận hồ sơ {dossier.code}")
+    pdf = new_pdf(
+        title=f"Giấy tiếp nhận hồ sơ {dossier.code}",
+        margins_mm={"left": 25, "top": 20, "right": 20, "bottom": 20},
+    )
     pdf.add_page()
     width = pdf.epw
     half = width / 2
@@ -136,4 +133,4 @@ def receipt_pdf(dossier: Dossier, *, lookup_url: str, officer_name: str = "") ->
     pdf.set_xy(pdf.l_margin + half, y)
     pdf.set_font(FONT, "B", 11)
     pdf.multi_cell(half, 6, "NGƯỜI TIẾP NHẬN\n\n\n" + officer_name, align="C")
-    return bytes(pdf.output())
+    return to_bytes(pdf)

@@ -8,9 +8,10 @@ actions, Office files with macros.
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 from dataclasses import dataclass
+
+from tinhso.core import pdfsafety
 
 KINDS = {
     "pdf": "application/pdf",
@@ -28,7 +29,6 @@ _EXECUTABLE_MAGIC = (
     b"\xfe\xed\xfa",
 )
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy Office, and encrypted OOXML
-_PDF_ACTIVE = re.compile(rb"/(JavaScript|JS|Launch|EmbeddedFile|RichMedia|XFA)\b")
 
 
 class UploadRejected(ValueError):
@@ -56,10 +56,9 @@ def check(data: bytes, *, max_bytes: int) -> Checked:
     if data.startswith(_OLE_MAGIC):
         raise UploadRejected("encrypted")  # encrypted OOXML; legacy .doc/.xls are not accepted
     if data.startswith(b"%PDF-"):
-        if b"/Encrypt" in data:
-            raise UploadRejected("encrypted")
-        if _PDF_ACTIVE.search(data):
-            raise UploadRejected("active_content")
+        problem = pdfsafety.scan_bytes(data)  # "encrypted" or "active_content"
+        if problem:
+            raise UploadRejected(problem)
         return Checked("pdf", KINDS["pdf"])
     if data.startswith(b"\xff\xd8\xff"):
         return Checked("jpeg", KINDS["jpeg"])

@@ -1,13 +1,9 @@
 """Diacritic-insensitive matching for Vietnamese (pure): "dang ky khai sinh" finds
-"Đăng ký khai sinh"."""
+"Đăng ký khai sinh". The rule lives in `core.textfold`, shared with the search of official
+documents."""
 
 from __future__ import annotations
 
-import unicodedata
+from tinhso.core.textfold import fold
 
-
-def fold(text: str) -> str:
-    """Lower-case, strip diacritics (đ → d), collapse spaces."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "d"))
-    bare = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
-    return " ".join(bare.lower().split())
+__all__ = ["fold"]

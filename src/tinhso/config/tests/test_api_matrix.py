@@ -58,7 +58,8 @@ def test_authorization_matrix(client, tmp_path, keys, _path, url, expected):
 
 
 # Endpoints for signed-in people (session), not API keys: anonymous → 401, and the role
-# matrix lives with their app's tests (dossiers/tests/test_api.py).
+# matrix lives with their app's tests (dossiers/tests/test_api.py, documents/tests/test_api.py,
+# records/tests/test_api.py).
 SESSION = {
     ("post", "/api/v1/applications"): "/api/v1/applications",
     ("post", "/api/v1/applications/{pk}/actions"): "/api/v1/applications/1/actions",
@@ -68,6 +69,30 @@ SESSION = {
     ("post", "/api/v1/applications/{pk}/withdraw"): "/api/v1/applications/1/withdraw",
     ("get", "/api/v1/statistics/one-stop"): "/api/v1/statistics/one-stop",
     ("get", "/api/v1/statistics/indicators"): "/api/v1/statistics/indicators",
+    ("get", "/api/v1/statistics/documents"): "/api/v1/statistics/documents",
+    ("get", "/api/v1/documents/registers"): "/api/v1/documents/registers",
+    ("get", "/api/v1/documents"): "/api/v1/documents",
+    ("get", "/api/v1/documents/search"): "/api/v1/documents/search",
+    ("post", "/api/v1/documents"): "/api/v1/documents",
+    ("get", "/api/v1/documents/{pk}"): "/api/v1/documents/1",
+    ("post", "/api/v1/documents/{pk}/files"): "/api/v1/documents/1/files",
+    ("post", "/api/v1/documents/{pk}/actions"): "/api/v1/documents/1/actions",
+    ("get", "/api/v1/incoming-documents"): "/api/v1/incoming-documents",
+    ("get", "/api/v1/incoming-documents/{pk}"): "/api/v1/incoming-documents/1",
+    ("post", "/api/v1/incoming-documents/{pk}/actions"): "/api/v1/incoming-documents/1/actions",
+    ("get", "/api/v1/records/plans"): "/api/v1/records/plans",
+    ("post", "/api/v1/records/plans"): "/api/v1/records/plans",
+    ("get", "/api/v1/records/plans/{pk}"): "/api/v1/records/plans/1",
+    ("post", "/api/v1/records/plans/{pk}/headings"): "/api/v1/records/plans/1/headings",
+    ("post", "/api/v1/records/plans/{pk}/entries"): "/api/v1/records/plans/1/entries",
+    ("post", "/api/v1/records/plans/{pk}/actions"): "/api/v1/records/plans/1/actions",
+    ("get", "/api/v1/records"): "/api/v1/records",
+    ("post", "/api/v1/records"): "/api/v1/records",
+    ("get", "/api/v1/records/{pk}"): "/api/v1/records/1",
+    ("post", "/api/v1/records/{pk}/items"): "/api/v1/records/1/items",
+    ("post", "/api/v1/records/{pk}/attachments"): "/api/v1/records/1/attachments",
+    ("post", "/api/v1/records/{pk}/actions"): "/api/v1/records/1/actions",
+    ("get", "/api/v1/records/{pk}/package"): "/api/v1/records/1/package",
 }
 
 

@@ -48,7 +48,9 @@ class OrganFactory(factory.django.DjangoModelFactory):
         OrganIdentifier.objects.create(
             organ=obj,
             scheme=OrganScheme.QCVN102,
-            value=f"000.00.{obj.pk % 100:02d}.H{(obj.pk // 100) % 90 + 1:02d}",
+            # Unique per pk up to 100,000 and never one of the sample files' identifiers
+            # (their third group is 00): a pk that happened to spell 000.00.03.H33 collided.
+            value=f"{obj.pk % 1000:03d}.{(obj.pk // 1000) % 100:02d}.99.H99",
         )
 
 

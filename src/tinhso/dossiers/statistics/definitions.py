@@ -27,9 +27,8 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import Literal
-from zoneinfo import ZoneInfo
 
 from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, TruncDate
@@ -37,41 +36,13 @@ from django.db.models.lookups import Exact, LessThan
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from tinhso.core.reporting import VN, Period
 from tinhso.dossiers.models import Channel, Dossier, DossierEvent
 from tinhso.dossiers.states import State
 from tinhso.procedures.models import ServiceLevel
 from tinhso.procedures.models.catalogue import ONLINE_FILING_KINDS
 
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 Subject = Literal["dossier", "offering"]
-
-
-@dataclass(frozen=True)
-class Period:
-    """The days `first`..`last` (both included) in Vietnam time, as the moments [start, end).
-
-    `cap` (the moment the report is made) cuts a period that has not ended yet: figures "at
-    the end" of the current month are measured now, not at a future midnight.
-    """
-
-    first: date
-    last: date
-    cap: datetime | None = None
-
-    @property
-    def start(self) -> datetime:
-        return datetime.combine(self.first, time(0), tzinfo=VN)
-
-    @property
-    def end(self) -> datetime:
-        """The first moment after the period (midnight after `last`), or `cap` if earlier."""
-        end = datetime.combine(self.last + timedelta(days=1), time(0), tzinfo=VN)
-        return min(end, self.cap) if self.cap is not None else end
-
-    @property
-    def on(self) -> date:
-        """The last day of the period that has begun (for what is "in force at the end")."""
-        return (self.end - timedelta(microseconds=1)).astimezone(VN).date()
 
 
 @dataclass(frozen=True)

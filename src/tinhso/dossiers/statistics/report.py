@@ -9,19 +9,17 @@ procedure may be offered by several organs. Shares stay numerator/denominator pa
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q, QuerySet
-from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tinhso.core.formats import format_percent
+from tinhso.core.reporting import Period, Rate
+from tinhso.core.reporting import parse_period as parse_period
 from tinhso.directory.permissions import Action, can, organs_in_scope
 from tinhso.dossiers.models import Dossier
 from tinhso.dossiers.statistics.definitions import (
@@ -31,8 +29,6 @@ from tinhso.dossiers.statistics.definitions import (
     OFFERING_KEYS,
     PARTS,
     RATES,
-    VN,
-    Period,
     dossier_universe,
     offering_universe,
 )
@@ -72,23 +68,6 @@ GROUPINGS: dict[str, Grouping] = {
         ),
     )
 }
-
-
-@dataclass(frozen=True)
-class Rate:
-    numerator: int
-    denominator: int
-
-    @property
-    def value(self) -> float | None:
-        """The share as a fraction; None when the denominator is 0 (a share of nothing)."""
-        return self.numerator / self.denominator if self.denominator else None
-
-    @property
-    def text(self) -> str:
-        if not self.denominator:
-            return "—"
-        return format_percent(self.numerator, self.denominator)
 
 
 @dataclass
@@ -133,46 +112,6 @@ def reporting_organs(user: Any) -> QuerySet[Any]:
     if not can(user, Action.VIEW_REPORTS):
         raise PermissionDenied(_("Tài khoản này không có quyền xem báo cáo, thống kê."))
     return organs_in_scope(user, Action.VIEW_REPORTS)
-
-
-def _parse_day(value: str | None, name: str) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise ValidationError(
-            {name: _("Ngày không hợp lệ: «%(value)s» (cần dạng YYYY-MM-DD).") % {"value": value}}
-        ) from None
-
-
-def parse_period(
-    first: str | None, last: str | None, *, now: datetime | None = None, preset: str = ""
-) -> Period:
-    """The period asked for: `from`/`to` as YYYY-MM-DD (`to` included), or a preset
-    ("month", "quarter", "year": the current one), by default the current month. The period
-    is cut at `now`. Raises ValidationError by field ("from", "to")."""
-    now = now or timezone.now()
-    today = now.astimezone(VN).date()
-    start, end = _parse_day(first, "from"), _parse_day(last, "to")
-    if start is None and end is None:
-        if preset == "year":
-            start, end = date(today.year, 1, 1), date(today.year, 12, 31)
-        elif preset == "quarter":
-            q = (today.month - 1) // 3
-            start = date(today.year, 3 * q + 1, 1)
-            end = date(today.year, 3 * q + 3, calendar.monthrange(today.year, 3 * q + 3)[1])
-        else:
-            start = today.replace(day=1)
-            end = today.replace(day=calendar.monthrange(today.year, today.month)[1])
-    elif start is None or end is None:
-        missing = "from" if start is None else "to"
-        raise ValidationError({missing: _("Cần cả ngày bắt đầu và ngày kết thúc.")})
-    if end < start:
-        raise ValidationError({"to": _("Ngày kết thúc phải từ ngày bắt đầu trở đi.")})
-    if start > today:
-        raise ValidationError({"from": _("Ngày bắt đầu không được sau ngày hôm nay.")})
-    return Period(start, end, cap=now)
 
 
 def _grouping(key: str) -> Grouping:

@@ -12,10 +12,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.stdout.write(f"Tài khoản demo / demo accounts (mật khẩu / password: {DEMO_PASSWORD})")
-        self.stdout.write(f"  {OPERATOR[0]:<18} {OPERATOR[1]} (/admin/)")
+        self.stdout.write(f"  {OPERATOR[0]:<22} {OPERATOR[1]} (/admin/)")
         for username, full_name, position, ident, _roles, _subtree in DEMO_ACCOUNTS:
-            self.stdout.write(f"  {username:<18} {full_name}, {position} [{ident}]")
+            self.stdout.write(f"  {username:<22} {full_name}, {position} [{ident}]")
         self.stdout.write(
-            f"  {DEMO_CITIZEN[0]:<18} {DEMO_CITIZEN[1]}, công dân (/dich-vu-cong/ho-so/)"
+            f"  {DEMO_CITIZEN[0]:<22} {DEMO_CITIZEN[1]}, công dân (/dich-vu-cong/ho-so/)"
         )
         self.stdout.write("Back office: http://127.0.0.1:8000/backoffice/")

@@ -1,0 +1,488 @@
+"""Official documents on PostgreSQL: full-text search, registration and ingest over the seed
+report's 3,100,480 documents (see bench/README.md, 5).
+
+    .venv/bin/python bench/documents.py                        # 3,100,480 documents
+    .venv/bin/python bench/documents.py --documents 200000     # a quicker run
+    .venv/bin/python bench/documents.py --keep-db              # keep the database, reuse it
+
+The database (`tinhso_bench_docs` on 127.0.0.1:5432, role tinhso; BENCH_DOCS_DB_NAME to name
+another) is made anew: migrate, `tinhso seed` (full scale from 100,000 documents, small below),
+then `bench/documents_gen.py` writes the documents with COPY (timed), their registers and
+search entries; the indexes of the three tables are built after the load, then VACUUM
+ANALYZE. Checks of the data, then:
+
+a. search: `search_documents` and `GET /api/v1/documents/search` (Django test client, whole
+   stack) over realistic queries (with and without diacritics, notations, phrases,
+   exclusions, filters) for officials of four scopes, against the same searches written as
+   raw SQL; target p95 < 150 ms through the API;
+b. registering an arrived incoming document (`services.register_incoming`), median, against
+   a bare INSERT of an incoming row; target < 50 ms;
+c. ingest (`services.receive_paper` with a one-page PDF: register, store the file, extract
+   and index its text, no OCR) in documents/s, against a bare insert loop; target >= 100/s.
+
+Every figure is printed with its baseline from the same run; the database is dropped at the
+end unless --keep-db.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.run import PYTHON, Verdicts, banner, base_env, fmt_s, tinhso  # noqa: E402
+
+PG = {"host": "127.0.0.1", "port": 5432, "user": "tinhso", "password": "tinhso"}
+DB_NAME = os.environ.get("BENCH_DOCS_DB_NAME", "tinhso_bench_docs")
+DOCUMENTS = 3_100_480  # documents sent and received, the seed report (to 11/2020)
+SEARCH_P95_MS = 150.0
+REGISTER_MEDIAN_MS = 50.0
+INGEST_RATE = 100.0
+TABLES = ("documents_document", "documents_incomingdocument", "documents_searchentry")
+
+
+def _django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+    import django
+
+    django.setup()
+
+
+def worker_generate(count: int) -> dict[str, Any]:
+    """Drop the secondary indexes of the three tables, write `count` documents with COPY,
+    build the indexes again (as a restore does), then VACUUM ANALYZE."""
+    _django()
+    from django.db import connection
+
+    from bench.documents_gen import generate
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+            "LEFT JOIN pg_constraint c ON c.conindid = i.indexrelid "
+            "WHERE i.indrelid::regclass::text = ANY(%s) AND c.oid IS NULL",
+            [list(TABLES)],
+        )
+        indexes = cursor.fetchall()
+        for name, _definition in indexes:
+            cursor.execute(f"DROP INDEX {name}")
+    written = generate(count, progress=lambda line: print(line, file=sys.stderr, flush=True))
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("SET maintenance_work_mem = '1GB'")
+        for _name, definition in indexes:
+            cursor.execute(definition)
+    written["index_seconds"] = time.perf_counter() - started
+    started = time.perf_counter()
+    connection.close()
+    with connection.cursor() as cursor:  # a new connection, outside any transaction
+        cursor.execute(f"VACUUM (ANALYZE) {', '.join(TABLES)}, documents_register")
+        cursor.execute(f"SELECT pg_size_pretty(pg_database_size('{DB_NAME}'))")
+        written["size"] = cursor.fetchone()[0]
+        cursor.execute("SELECT pg_size_pretty(pg_total_relation_size('documents_searchentry'))")
+        written["index_size"] = cursor.fetchone()[0]
+    written["vacuum_seconds"] = time.perf_counter() - started
+    written["indexes"] = len(indexes)
+    return written
+
+
+def worker_count() -> int:
+    _django()
+    from tinhso.documents.models import SearchEntry
+
+    return SearchEntry.objects.count()
+
+
+def worker_check(sample: int) -> dict[str, Any]:
+    """Invariants in SQL over every document, and the entries of a random sample compared
+    with what the application's indexing writes for them."""
+    _django()
+    from django.db import connection
+
+    from tinhso.documents.models import Document, IncomingDocument, SearchEntry
+    from tinhso.documents.search import indexing
+
+    checks = {
+        "documents without their one search entry": """
+            SELECT (SELECT count(*) FROM documents_document d WHERE NOT EXISTS (
+                      SELECT 1 FROM documents_searchentry e WHERE e.document_id = d.id))
+                 + (SELECT count(*) FROM documents_incomingdocument i WHERE NOT EXISTS (
+                      SELECT 1 FROM documents_searchentry e WHERE e.incoming_id = i.id))""",
+        "registers whose last number is not the count of their documents": """
+            SELECT count(*) FROM documents_register r WHERE r.last <> (
+              SELECT count(*) FROM documents_document d WHERE d.register_id = r.id)
+              + (SELECT count(*) FROM documents_incomingdocument i WHERE i.register_id = r.id)""",
+        "numbers not gapless in their register": """
+            SELECT count(*) FROM (SELECT register_id, count(*) n, max(number) top
+              FROM (SELECT register_id, number FROM documents_document WHERE number IS NOT NULL
+                    UNION ALL SELECT register_id, number FROM documents_incomingdocument
+                    WHERE number IS NOT NULL) x GROUP BY register_id) g WHERE n <> top""",
+        "classified entries with text beyond their metadata": """
+            SELECT count(*) FROM documents_searchentry
+            WHERE confidentiality <> 'none' AND content <> ''""",
+    }
+    found: dict[str, Any] = {}
+    with connection.cursor() as cursor:
+        for name, sql in checks.items():
+            cursor.execute(sql)
+            found[name] = cursor.fetchone()[0]
+        cursor.execute("SELECT setseed(0.42)")
+        cursor.execute(
+            "SELECT id FROM documents_searchentry TABLESAMPLE SYSTEM (1) ORDER BY random() "
+            "LIMIT %s",
+            [sample],
+        )
+        ids = [r[0] for r in cursor.fetchall()]
+    wrong = 0
+    entries = SearchEntry.objects.filter(pk__in=ids)
+    for entry in entries.select_related("document__organ", "incoming__organ"):
+        if entry.document_id:
+            document = Document.objects.select_related("organ", "signer__user").get(
+                pk=entry.document_id
+            )
+            expected = indexing.outgoing_values(document)
+        else:
+            incoming = IncomingDocument.objects.select_related("organ", "assignee").get(
+                pk=entry.incoming_id
+            )
+            expected = indexing.incoming_values(incoming)
+        fields = ("meta", "signer", "dated", "state", "organ", "doc_type", "notation")
+        wrong += any(
+            (entry.organ_id if f == "organ" else getattr(entry, f))
+            != (expected[f].pk if f == "organ" else expected[f])
+            for f in fields
+        )
+    found[f"entries unlike the application's indexing (sample of {len(ids)})"] = wrong
+    return found
+
+
+def worker_counts() -> dict[str, Any]:
+    _django()
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT direction, count(*), count(*) FILTER (WHERE content <> ''), "
+            "count(*) FILTER (WHERE confidentiality <> 'none'), "
+            "count(*) FILTER (WHERE notices::text <> '[]'), avg(length(content))::int, "
+            "min(dated), max(dated) FROM documents_searchentry GROUP BY direction ORDER BY 1"
+        )
+        return {
+            row[0]: {
+                "entries": row[1],
+                "with_text": row[2],
+                "classified": row[3],
+                "with_notice": row[4],
+                "avg_text_chars": row[5],
+                "from": str(row[6]),
+                "to": str(row[7]),
+            }
+            for row in cursor.fetchall()
+        }
+
+
+from bench.documents_measure import (  # noqa: E402
+    worker_ingest_check,
+    worker_ingest_loop,
+    worker_register,
+    worker_search,
+)
+
+WORKERS = {
+    "generate": worker_generate,
+    "count": worker_count,
+    "check": worker_check,
+    "counts": worker_counts,
+    "search": worker_search,
+    "register": worker_register,
+    "ingest_loop": worker_ingest_loop,
+    "ingest_check": worker_ingest_check,
+}
+
+
+def run_worker(name: str, env: dict[str, str], *args: Any, timeout: float = 6 * 3600) -> Any:
+    """Run `name` in a child process on the bench database; its JSON answer (its stderr,
+    progress lines, goes through to ours)."""
+    proc = subprocess.run(
+        [PYTHON, str(Path(__file__).resolve()), "--worker", name, json.dumps(args)],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+        check=False,
+        timeout=timeout,
+    )
+    if proc.returncode != 0:
+        raise RuntimeError(f"worker {name} failed:\n{proc.stdout[-3000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def pg_admin(sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(dbname="postgres", autocommit=True, connect_timeout=5, **PG) as conn:
+        conn.execute(sql)
+
+
+def pg_exists() -> bool:
+    import psycopg
+
+    with psycopg.connect(dbname="postgres", connect_timeout=5, **PG) as conn:
+        found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DB_NAME])
+        return found.fetchone() is not None
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def bench_documents(
+    verdicts: Verdicts,
+    *,
+    documents: int = DOCUMENTS,
+    keep_db: bool = False,
+    rounds: int = 5,
+    ingest_seconds: float = 10.0,
+    ingest_workers: int = 2,
+) -> None:
+    banner(f"5. Official documents on PostgreSQL ({DB_NAME}), {documents:,} documents")
+    try:
+        existed = pg_exists()
+    except Exception as error:
+        verdicts.add(False, f"PostgreSQL on 127.0.0.1:5432 not reachable: {error}")
+        return
+    workdir = tempfile.TemporaryDirectory(prefix="tinhso-bench-documents-")
+    tmp = Path(workdir.name)
+    (tmp / "static").mkdir()
+    env = base_env(
+        DATABASE_URL=f"postgres://{PG['user']}:{PG['password']}@{PG['host']}:{PG['port']}/"
+        f"{DB_NAME}",
+        DJANGO_SETTINGS_MODULE="bench.settings",
+        STATIC_ROOT=str(tmp / "static"),
+        MEDIA_ROOT=str(tmp / "media"),
+        TASK_BACKEND="immediate",
+    )
+    env.pop("DEBUG", None)
+    try:
+        reuse = existed and keep_db and run_worker("count", env) >= documents
+        if existed and not reuse:
+            pg_admin(f"DROP DATABASE {DB_NAME} WITH (FORCE)")
+        if not reuse:
+            pg_admin(f"CREATE DATABASE {DB_NAME}")
+            _load(verdicts, env, documents)
+        else:
+            print(f"reusing {DB_NAME} with its {documents:,} documents (--keep-db)")
+        _measure(
+            verdicts,
+            env,
+            rounds=rounds,
+            ingest_seconds=ingest_seconds,
+            ingest_workers=ingest_workers,
+        )
+    except Exception as error:
+        verdicts.add(False, f"documents benchmark aborted: {type(error).__name__}: {error}")
+    finally:
+        workdir.cleanup()
+        if not keep_db:
+            try:
+                pg_admin(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+                print(f"dropped {DB_NAME}")
+            except Exception as error:
+                print(f"could not drop {DB_NAME}: {error}")
+
+
+def _load(verdicts: Verdicts, env: dict[str, str], documents: int) -> None:
+    scale = "full" if documents >= 100_000 else "small"
+    print(f"migrate, then `tinhso seed --scale {scale}` …", flush=True)
+    tinhso(["migrate", "--noinput"], env)
+    started = time.perf_counter()
+    tinhso(["seed", "--scale", scale, "--no-progress"], env | {"DEBUG": "true"})
+    print(f"  seed --scale {scale}: {fmt_s(time.perf_counter() - started)}", flush=True)
+    print(f"generating {documents:,} documents (COPY, timed) …", flush=True)
+    gen = run_worker("generate", env, documents)
+    written = gen["outgoing"] + gen["incoming"]
+    rate = written / gen["seconds"] if gen["seconds"] else 0
+    print(
+        f"  {gen['outgoing']:,} outgoing and {gen['incoming']:,} incoming documents "
+        f"({gen['classified']:,} classified), {gen['registers']:,} registers, with their "
+        f"search entries, in {fmt_s(gen['seconds'])} ({rate:,.0f} documents/s); "
+        f"{gen['indexes']} indexes built after the load in {fmt_s(gen['index_seconds'])}; "
+        f"VACUUM ANALYZE {fmt_s(gen['vacuum_seconds'])}; database {gen['size']}, of which "
+        f"the search entries with their indexes {gen['index_size']}",
+        flush=True,
+    )
+    verdicts.add(
+        written == documents,
+        f"generated {written:,} documents (wanted {documents:,}) in {fmt_s(gen['seconds'])}, "
+        f"{rate:,.0f}/s, indexes {fmt_s(gen['index_seconds'])}",
+    )
+    for direction, figures in run_worker("counts", env).items():
+        print(f"    {direction}: {figures}")
+    print("checking the generated data …", flush=True)
+    for name, n in (found := run_worker("check", env, 2_000)).items():
+        print(f"    {name:<75} {n:>6}")
+    verdicts.add(not any(found.values()), "generated documents keep the invariants")
+
+
+def _measure(
+    verdicts: Verdicts,
+    env: dict[str, str],
+    *,
+    rounds: int,
+    ingest_seconds: float,
+    ingest_workers: int,
+) -> None:
+    banner("5a. Full-text search")
+    result = run_worker("search", env, rounds)
+    for line in result["lines"]:
+        print(line)
+    api, selector, raw = result["api"], result["selector"], result["raw"]
+    p95, s95, r95 = pct(api, 0.95), pct(selector, 0.95), pct(raw, 0.95)
+    print(
+        f"  {len(api)} searches each way; ms        p50     p95     p99     max\n"
+        f"    API (whole stack)          {pct(api, 0.5):7.1f} {p95:7.1f} {pct(api, 0.99):7.1f} "
+        f"{max(api):7.1f}\n"
+        f"    search_documents           {pct(selector, 0.5):7.1f} {s95:7.1f} "
+        f"{pct(selector, 0.99):7.1f} {max(selector):7.1f}\n"
+        f"    raw SQL (baseline)         {pct(raw, 0.5):7.1f} {r95:7.1f} {pct(raw, 0.99):7.1f} "
+        f"{max(raw):7.1f}"
+    )
+    verdicts.add(
+        p95 < SEARCH_P95_MS and not result["errors"],
+        f"search p95 {p95:.1f} ms through the API (target < {SEARCH_P95_MS:g} ms; the selector "
+        f"{s95:.1f} ms; raw SQL baseline {r95:.1f} ms, ratio {p95 / r95:.1f}x), "
+        f"{result['errors']} errors",
+    )
+    verdicts.add(
+        not result["mismatches"],
+        f"search_documents finds what the raw SQL finds ({result['mismatches']} searches differ)",
+    )
+
+    banner("5b. Registering an incoming document")
+    result = run_worker("register", env, 300)
+    ours, bare = statistics.median(result["ours"]), statistics.median(result["bare"])
+    print(
+        f"  {len(result['ours'])} arrived documents registered one by one, interleaved with "
+        f"bare INSERTs; ms: ours median {ours:.1f} (p95 {pct(result['ours'], 0.95):.1f}), "
+        f"bare INSERT median {bare:.2f} (p95 {pct(result['bare'], 0.95):.2f}); queries per "
+        f"registration: {result['queries']}"
+    )
+    verdicts.add(
+        ours < REGISTER_MEDIAN_MS and result["numbers_ok"],
+        f"register_incoming median {ours:.1f} ms (target < {REGISTER_MEDIAN_MS:g} ms; bare "
+        f"INSERT {bare:.2f} ms, ratio {ours / bare:.0f}x); numbers gapless: "
+        f"{'yes' if result['numbers_ok'] else 'NO'}",
+    )
+
+    banner("5c. Ingest: register, store a PDF, extract and index its text")
+    rates: dict[str, list[float]] = {"batch": [], "one": [], "bare": []}
+    sample: list[Any] = []
+    for r in range(rounds):
+        ways = ["batch", "one", "bare"]
+        for way in ways[r % 3 :] + ways[: r % 3]:
+            processes = ingest_workers if way == "batch" else 1
+            start_at = time.time() + 10  # the loaders start Django first, then wait
+            loaders = [
+                spawn_worker("ingest_loop", env, way, ingest_seconds, start_at, f"{r}{n}")
+                for n in range(processes)
+            ]
+            results = [collect(loader) for loader in loaders]
+            rates[way].append(sum(x["done"] for x in results) / ingest_seconds)
+            sample += [s for x in results for s in x["sample"]]
+        print(
+            f"  round {r + 1}: in batches of 50 ({ingest_workers} processes) "
+            f"{rates['batch'][-1]:,.1f}/s, one by one {rates['one'][-1]:,.1f}/s, bare insert "
+            f"loop {rates['bare'][-1]:,.0f}/s",
+            flush=True,
+        )
+    check = run_worker("ingest_check", env, sample[:40])
+    rate, bare = statistics.median(rates["batch"]), statistics.median(rates["bare"])
+    one = statistics.median(rates["one"])
+    print(
+        f"  a one-page PDF of {check['pdf_bytes']:,} bytes ({check['chars']} characters of "
+        f"text), extracted alone (pypdf) in {check['extract_ms']:.1f} ms; median of {rounds} "
+        f"rounds of {ingest_seconds:g} s"
+    )
+    verdicts.add(
+        rate >= INGEST_RATE and check["found"] == check["sampled"],
+        f"ingest {rate:,.0f} documents/s in batches of 50, {ingest_workers} processes (target "
+        f">= {INGEST_RATE:g}; bare insert loop {bare:,.0f}/s, ratio {rate / bare:.2f}; one by "
+        f"one through receive_paper {one:,.1f}/s); the PDFs' own words found by search for "
+        f"{check['found']} of {check['sampled']} sampled",
+    )
+
+
+def spawn_worker(name: str, env: dict[str, str], *args: Any) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [PYTHON, str(Path(__file__).resolve()), "--worker", name, json.dumps(args)],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+
+
+def collect(process: subprocess.Popen[str]) -> Any:
+    out, _err = process.communicate(timeout=3600)
+    if process.returncode != 0:
+        raise RuntimeError(f"worker failed:\n{out[-3000:]}")
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--documents",
+        type=int,
+        default=DOCUMENTS,
+        help=f"documents to generate for the documents benchmark (default {DOCUMENTS:,})",
+    )
+    parser.add_argument(
+        "--ingest-seconds", type=float, default=10.0, help="seconds per ingest round (default 10)"
+    )
+    parser.add_argument(
+        "--ingest-workers",
+        type=int,
+        default=2,
+        help="processes ingesting batches at once (default 2, one per core)",
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    add_arguments(parser)
+    parser.add_argument("--keep-db", action="store_true", help=f"keep {DB_NAME}, reuse it")
+    parser.add_argument("--rounds", type=int, default=5)
+    args, rest = parser.parse_known_args(argv)
+    if args.worker:
+        print(json.dumps(WORKERS[args.worker](*json.loads(rest[0])), default=str))
+        return 0
+    if not (1_000 <= args.documents <= 5_000_000 and 0 < args.rounds <= 20):
+        parser.error("--documents 1,000–5,000,000, --rounds 1–20")
+    verdicts = Verdicts()
+    bench_documents(
+        verdicts,
+        documents=args.documents,
+        keep_db=args.keep_db,
+        rounds=args.rounds,
+        ingest_seconds=args.ingest_seconds,
+        ingest_workers=args.ingest_workers,
+    )
+    return verdicts.summary()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

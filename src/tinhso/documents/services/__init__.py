@@ -1,0 +1,77 @@
+"""Every write on documents. Each service is one transaction that writes its history row and
+its audit entry; see each function for what it guarantees and raises."""
+
+from tinhso.documents.models import ClassifiedContent, ImmutableDocument
+from tinhso.documents.services.common import Conflict, DocumentError, NotEditable, take_number
+from tinhso.documents.services.composing import compose_from_template
+from tinhso.documents.services.distribution import (
+    distribute,
+    recipient_mark_failed,
+    recipient_mark_sent,
+    recipient_status_update,
+)
+from tinhso.documents.services.drafting import (
+    RecipientSpec,
+    attach_file,
+    correct,
+    draft_create,
+    draft_update,
+    register_classified,
+)
+from tinhso.documents.services.incoming import (
+    assign,
+    complete,
+    receive_from_exchange,
+    receive_paper,
+    refuse,
+    register_incoming,
+    reply,
+    start_handling,
+)
+from tinhso.documents.services.ingest import IncomingItem, ingest_incoming
+from tinhso.documents.services.workflow import (
+    cancel,
+    current_step,
+    issue,
+    return_to_draft,
+    review,
+    sign,
+    submit_for_review,
+)
+
+__all__ = [
+    "ClassifiedContent",
+    "Conflict",
+    "DocumentError",
+    "ImmutableDocument",
+    "IncomingItem",
+    "NotEditable",
+    "RecipientSpec",
+    "assign",
+    "attach_file",
+    "cancel",
+    "complete",
+    "compose_from_template",
+    "correct",
+    "current_step",
+    "distribute",
+    "draft_create",
+    "draft_update",
+    "ingest_incoming",
+    "issue",
+    "receive_from_exchange",
+    "receive_paper",
+    "recipient_mark_failed",
+    "recipient_mark_sent",
+    "recipient_status_update",
+    "refuse",
+    "register_classified",
+    "register_incoming",
+    "reply",
+    "return_to_draft",
+    "review",
+    "sign",
+    "start_handling",
+    "submit_for_review",
+    "take_number",
+]

@@ -1,0 +1,117 @@
+"""Distribution of issued documents, and the exchange's reports about outside recipients."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from tinhso.core.services import audit_record
+from tinhso.directory.permissions import Action as Permission
+from tinhso.documents import hooks
+from tinhso.documents.models import Document, Recipient
+from tinhso.documents.services.common import DocumentError, lock, now, record, require
+from tinhso.documents.services.incoming import arrive_internal
+from tinhso.documents.states import STATUS_CODES, OutgoingAction, OutgoingState, outgoing_next
+
+Channel, Status = Recipient.Channel, Recipient.Status
+
+
+@transaction.atomic
+def distribute(*, document: Document, actor: Any, version: int | None = None) -> Document:
+    """Send an issued document to every recipient line not yet served, in this transaction:
+    an organ of this platform receives it as incoming at once (status 01); an outside organ is
+    queued for the exchange (status "queued"; the registered dispatchers are called on commit);
+    a paper-only recipient is marked for the post.
+
+    Raises IllegalTransition unless issued, PermissionError for anyone but the organ's clerk,
+    DocumentError when every recipient was served already."""
+    document = lock(document, version)
+    from_state = document.state
+    outgoing_next(OutgoingState(from_state), OutgoingAction.DISTRIBUTE)
+    require(actor, Permission.REGISTER_DOCUMENT, document.organ)
+    pending = list(
+        document.recipients.filter(status=Status.PENDING).select_related("organ", "document")
+    )
+    if not pending:
+        raise DocumentError({"recipients": [_("Văn bản đã được gửi đến mọi nơi nhận.")]})
+    at = now()
+    counts = {Channel.INTERNAL: 0, Channel.EXCHANGE: 0, Channel.PAPER: 0}
+    for line in pending:
+        counts[Channel(line.channel)] += 1
+        changes: dict[str, Any] = {"status_at": at}
+        if line.channel == Channel.INTERNAL:
+            line.document = document
+            arrive_internal(recipient=line, actor=actor, at=at)
+            changes.update(status=Status.DELIVERED, status_code=STATUS_CODES["arrived"])
+        elif line.channel == Channel.EXCHANGE:
+            changes["status"] = Status.QUEUED
+            hooks.queue_for_exchange(line.pk)
+        else:
+            changes["status"] = Status.PAPER
+        # Only delivery fields change: the line's content is frozen with the document.
+        Recipient.objects.filter(pk=line.pk).update(**changes)
+    document.distributed_at = document.distributed_at or at
+    record(
+        document,
+        action=OutgoingAction.DISTRIBUTE,
+        from_state=from_state,
+        actor=actor,
+        at=at,
+        data={channel.value: n for channel, n in counts.items()},
+    )
+    return document
+
+
+def _lock_line(recipient: Recipient) -> Recipient:
+    line = Recipient.objects.select_for_update().get(pk=recipient.pk)
+    if line.channel != Channel.EXCHANGE:
+        raise DocumentError({"recipient": [_("Nơi nhận này không gửi qua trục liên thông.")]})
+    return line
+
+
+@transaction.atomic
+def recipient_mark_sent(
+    *, recipient: Recipient, exchange_ref: str, at: datetime | None = None, actor: Any = None
+) -> Recipient:
+    """The exchange sent the package to an outside recipient (queued or failed before)."""
+    line = _lock_line(recipient)
+    if line.status not in (Status.QUEUED, Status.FAILED):
+        raise DocumentError({"recipient": [_("Nơi nhận này không chờ gửi.")]})
+    line.status, line.exchange_ref, line.error = Status.SENT, exchange_ref, ""
+    line.status_at = at or now()
+    Recipient.objects.filter(pk=line.pk).update(
+        status=line.status, exchange_ref=exchange_ref, error="", status_at=line.status_at
+    )
+    audit_record(action="document.recipient_sent", obj=line, actor=actor or "exchange")
+    return line
+
+
+@transaction.atomic
+def recipient_mark_failed(*, recipient: Recipient, error: str, actor: Any = None) -> Recipient:
+    """The exchange could not send to an outside recipient; it stays to be retried."""
+    line = _lock_line(recipient)
+    if line.status not in (Status.QUEUED, Status.FAILED):
+        raise DocumentError({"recipient": [_("Nơi nhận này không chờ gửi.")]})
+    line.status, line.error, line.status_at = Status.FAILED, error[:2000], now()
+    Recipient.objects.filter(pk=line.pk).update(
+        status=line.status, error=line.error, status_at=line.status_at
+    )
+    audit_record(action="document.recipient_failed", obj=line, actor=actor, data={"error": error})
+    return line
+
+
+@transaction.atomic
+def recipient_status_update(
+    *, recipient: Recipient, code: str, at: datetime | None = None, actor: Any = None
+) -> Recipient:
+    """An outside receiver reported its handling status (QCVN 102 code 01–06)."""
+    line = _lock_line(recipient)
+    if code not in STATUS_CODES.values():
+        raise DocumentError({"code": [_("Mã trạng thái không hợp lệ.")]})
+    line.status_code, line.status_at = code, at or now()
+    Recipient.objects.filter(pk=line.pk).update(status_code=code, status_at=line.status_at)
+    audit_record(action="document.recipient_status", obj=line, actor=actor, data={"code": code})
+    return line

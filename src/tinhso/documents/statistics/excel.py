@@ -1,0 +1,79 @@
+"""The statistics of official documents as an Excel workbook: one sheet for outgoing
+documents, one for incoming ones, one for their handling. Counts are numbers, shares are
+numbers formatted as percentages (empty when there is nothing to share), headers are in
+Vietnamese."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.worksheet.worksheet import Worksheet
+
+from tinhso.core.formats import format_date
+from tinhso.documents.statistics.definitions import FIGURES, HANDLING, INCOMING, OUTGOING, RATES
+from tinhso.documents.statistics.report import Report, Row
+
+PERCENT = "0.0%"
+# (sheet, figure keys, share keys) of each sheet.
+SHEETS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
+    ("outgoing", OUTGOING, ("out_share",)),
+    ("incoming", INCOMING, ("in_share", "share")),
+    ("handling", HANDLING, ("on_time_rate",)),
+)
+
+
+def _sheet(
+    sheet: Worksheet, report: Report, title: str, keys: tuple[str, ...], rates: tuple[str, ...]
+) -> None:
+    period = report.period
+    sheet.append([title])
+    scope = _("Từ ngày %(first)s đến ngày %(last)s") % {
+        "first": format_date(period.first),
+        "last": format_date(period.last),
+    }
+    if report.organ is not None:
+        scope += " · " + _("Cơ quan: %(organ)s (gồm đơn vị trực thuộc)") % {
+            "organ": report.organ.name
+        }
+    sheet.append([scope])
+    sheet.append([])
+    header = [report.grouping_label]
+    header += [str(FIGURES[k].label) for k in keys]
+    header += [str(RATES[k].label) for k in rates]
+    sheet.append(header)
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    rows: list[Row] = [*report.rows, report.total]
+    for row in rows:
+        values: list[object] = [row.label, *(row.counts[k] for k in keys)]
+        values += [row.rate(k).value for k in rates]
+        sheet.append(values)
+        for cell in sheet[sheet.max_row][1 + len(keys) :]:
+            cell.number_format = PERCENT
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+    sheet.column_dimensions["A"].width = 40
+    sheet.freeze_panes = "B5"
+
+
+def workbook(report: Report) -> bytes:
+    """The report as .xlsx bytes."""
+    book = Workbook()
+    first = book.active
+    assert first is not None
+    titles = {
+        "outgoing": _("Văn bản đi"),
+        "incoming": _("Văn bản đến"),
+        "handling": _("Xử lý văn bản đến"),
+    }
+    for index, (name, keys, rates) in enumerate(SHEETS):
+        sheet = first if index == 0 else book.create_sheet()
+        sheet.title = titles[name][:31]
+        _sheet(sheet, report, titles[name], keys, rates)
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()
