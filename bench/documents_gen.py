@@ -1,15 +1,16 @@
 """Bulk generator of realistic official documents for bench/documents.py (PostgreSQL, COPY).
 
 Runs inside Django on the bench database (a worker of bench/documents.py). For `count`
-documents of the year 2020 spread over the demo province's organs (the provincial committee
-and its office, the departments, district committees and offices, communes, weighted by
-kind), it writes the registers, the outgoing documents (40 %: issued and numbered gapless per
-register in date order, the last weeks partly still in draft or review; 0.4 % classified, in
-their own series, metadata only), the incoming ones (60 %: 95 % through the exchange, 5 %
-paper scans; numbered in order of arrival; most completed, recent ones registered, assigned
-or being handled) and one search entry per document, exactly as `search.indexing` writes it
-for the metadata. The "text of the files" of an electronic document is generated (a preamble
-and paragraphs on the document's topic, already folded, as extraction would give it); a paper
+documents of the year ending on the day of the run (as in a register in use, the newest dated
+today), spread over the demo province's organs (the provincial committee and its office, the
+departments, district committees and offices, communes, weighted by kind), it writes the
+registers, the outgoing documents (40 %: issued and numbered gapless per register and year in
+date order, the last weeks partly still in draft or review; 0.4 % classified, in their own
+series, metadata only), the incoming ones (60 %: 95 % through the exchange, 5 % paper scans;
+numbered in order of arrival; most completed, recent ones registered, assigned or being
+handled) and one search entry per document, exactly as `search.indexing` writes it for the
+metadata. The "text of the files" of an electronic document is generated (a preamble and
+paragraphs on the document's topic, already folded, as extraction would give it); a paper
 scan's entry carries the OCR notice. The history, audit and file tables are not filled: no
 measured operation reads them.
 
@@ -42,7 +43,8 @@ from bench.documents_text import (
 )
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
-YEAR = 2020
+SEED = 2020
+DAYS = 365  # the year of documents ending on the day of the run
 OUT_SHARE = 0.40
 ELECTRONIC = 0.95
 CLASSIFIED = 0.004
@@ -54,11 +56,14 @@ KIND_WEIGHTS = {
     "district_office": 4,
     "commune_committee": 6,
 }
-WORKING_DAYS = [
-    date(YEAR, 1, 1) + timedelta(days=d)
-    for d in range(366)
-    if (date(YEAR, 1, 1) + timedelta(days=d)).weekday() < 5
-]
+
+
+def working_days(end: date) -> list[date]:
+    """Monday to Friday of the DAYS days ending on `end`."""
+    days = (end - timedelta(days=d) for d in range(DAYS))
+    return sorted(d for d in days if d.weekday() < 5)
+
+
 OCR_NOTICE = "OCR skipped: Tesseract with Vietnamese not installed"
 Progress = Callable[[str], None]
 
@@ -82,7 +87,7 @@ class Texts:
         self.sentences = [fold(s) for s in BODY_SENTENCES]
         self.summaries = {k: _folded(fold, v) for k, v in SUMMARIES.items()}
 
-    def slots(self, rng: random.Random, month: int) -> tuple[dict[str, str], dict[str, str]]:
+    def slots(self, rng: random.Random, day: date) -> tuple[dict[str, str], dict[str, str]]:
         picks = {
             "topic": rng.choice(self.topics),
             "topic2": rng.choice(self.topics),
@@ -92,10 +97,10 @@ class Texts:
             "meeting": rng.choice(self.meetings),
         }
         numbers = {
-            "month": str(month),
-            "quarter": str((month - 1) // 3 + 1),
-            "year": str(YEAR),
-            "next": str(YEAR + 1),
+            "month": str(day.month),
+            "quarter": str((day.month - 1) // 3 + 1),
+            "year": str(day.year),
+            "next": str(day.year + 1),
             "n": str(rng.randint(2, 60)),
         }
         # Projects and meetings carry number slots themselves ("dự toán ngân sách năm {next}").
@@ -163,8 +168,11 @@ class Writer:
         return written
 
 
-def generate(count: int, *, seed: int = YEAR, progress: Progress = print) -> dict[str, Any]:
-    """Write `count` documents with their registers and search entries; figures of the run."""
+def generate(
+    count: int, *, end: date | None = None, seed: int = SEED, progress: Progress = print
+) -> dict[str, Any]:
+    """Write `count` documents of the year ending on `end` (today by default) with their
+    registers (one per organ, year, kind and secrecy) and search entries; figures of the run."""
     from django.db import connection, transaction
     from django.utils import timezone
 
@@ -177,6 +185,8 @@ def generate(count: int, *, seed: int = YEAR, progress: Progress = print) -> dic
 
     rng = random.Random(seed)
     started = time.perf_counter()
+    end = end or timezone.localdate()
+    calendar = working_days(end)
     organs = list(Organ.objects.select_related("unit").order_by("tree_path"))
     places = sorted(
         {o.unit.name for o in organs if o.unit and o.unit.level in ("district", "commune")}
@@ -211,21 +221,24 @@ def generate(count: int, *, seed: int = YEAR, progress: Progress = print) -> dic
         clerks = staff.get((organ.pk, "clerk"), [])
         handlers = staff.get((organ.pk, "specialist"), []) or leaders
         n_out = round(size * OUT_SHARE)
-        numbers: dict[tuple[str, bool], int] = {}
+        # Numbers go on from what the register holds already (the seed's demo documents).
+        numbers: dict[tuple[int, str, bool], int] = {
+            (r.year, r.kind, r.classified): r.last for r in Register.objects.filter(organ=organ)
+        }
         # Each series in date order, so that numbers follow the days.
-        out_days = sorted(rng.choice(WORKING_DAYS) for _ in range(n_out))
-        in_days = sorted(rng.choice(WORKING_DAYS) for _ in range(size - n_out))
+        out_days = sorted(rng.choice(calendar) for _ in range(n_out))
+        in_days = sorted(rng.choice(calendar) for _ in range(size - n_out))
         for day in out_days:
             kind = _weighted(rng, OUTGOING_TYPES)
             classified = rng.random() < CLASSIFIED
             legal = kind in ("decision", "resolution") and organ.kind.endswith("committee")
             legal = legal and rng.random() < 0.1 and not classified
-            slots, folded_slots = texts.slots(rng, day.month)
+            slots, folded_slots = texts.slots(rng, day)
             summary, summary_folded = texts.summary(
                 rng, "classified" if classified else kind, slots, folded_slots
             )
             at = _moment(rng, day)
-            recent = day > date(YEAR, 12, 10)
+            recent = (end - day).days < 21
             state = "issued"
             if recent and rng.random() < 0.3:
                 state = rng.choice(["draft", "in_review", "approved", "signed"])
@@ -248,13 +261,13 @@ def generate(count: int, *, seed: int = YEAR, progress: Progress = print) -> dic
             }
             notation = ""
             if state == "issued":
-                series = ("legal" if legal else "outgoing", classified)
+                series = (day.year, "legal" if legal else "outgoing", classified)
                 numbers[series] = number = numbers.get(series, 0) + 1
                 abbr = BY_KEY[kind].abbreviation
                 if not abbr:
                     notation = f"{number:02d}/{organ.short_name}-{rng.choice(('VP', 'TH', 'KT'))}"
                 elif legal:
-                    notation = f"{number:02d}/{YEAR}/{abbr}-{organ.short_name}"
+                    notation = f"{number:02d}/{day.year}/{abbr}-{organ.short_name}"
                 else:
                     notation = f"{number:02d}/{abbr}-{organ.short_name}"
                 values |= {
@@ -303,13 +316,13 @@ def generate(count: int, *, seed: int = YEAR, progress: Progress = print) -> dic
             sender, identifier, abbr, sender_folded = rng.choice(senders)
             kind = _weighted(rng, OUTGOING_TYPES)
             classified = rng.random() < CLASSIFIED
-            slots, folded_slots = texts.slots(rng, day.month)
+            slots, folded_slots = texts.slots(rng, day)
             summary, summary_folded = texts.summary(
                 rng, "classified" if classified else kind, slots, folded_slots
             )
             arrived = _moment(rng, day)
             scan = rng.random() > ELECTRONIC
-            age = (date(YEAR, 12, 31) - day).days
+            age = (end - day).days
             state = "completed"
             if age < 25:
                 state = rng.choice(
@@ -349,7 +362,7 @@ def generate(count: int, *, seed: int = YEAR, progress: Progress = print) -> dic
                     "Gửi nhầm cơ quan, đề nghị gửi đúng cơ quan có thẩm quyền."
                 )
             elif state != "arrived":
-                series = ("incoming", classified)
+                series = (day.year, "incoming", classified)
                 numbers[series] = number = numbers.get(series, 0) + 1
                 values |= {
                     "register_id": (organ.pk, *series),
@@ -406,15 +419,15 @@ def generate(count: int, *, seed: int = YEAR, progress: Progress = print) -> dic
             written["classified"] += classified
         with transaction.atomic():
             registers = {}
-            for (kind, classified), last in numbers.items():
+            for (year, kind, classified), last in numbers.items():
                 register, _created = Register.objects.update_or_create(
                     organ=organ,
-                    year=YEAR,
+                    year=year,
                     kind=kind,
                     classified=classified,
                     defaults={"last": last},
                 )
-                registers[(organ.pk, kind, classified)] = register.pk
+                registers[(organ.pk, year, kind, classified)] = register.pk
                 written["registers"] += 1
             for writer, key in ((documents, "register_id"), (incoming, "register_id")):
                 index = writer.columns.index(key)

@@ -22,7 +22,7 @@ QUERIES: list[dict[str, str]] = [
     {"q": '"thu ngân sách nhà nước"'},
     {"q": "nghị định 30/2020/NĐ-CP công tác văn thư"},
     {"q": "tuyển dụng viên chức", "doc_type": "decision"},
-    {"q": "dịch vụ công trực tuyến", "date_from": "2020-07-01", "date_to": "2020-09-30"},
+    {"q": "dịch vụ công trực tuyến", "date_from": "-180", "date_to": "-90"},  # days ago
     {"q": "sạt lở bờ biển", "direction": "in"},
     {"q": "giấy mời hội nghị tổng kết"},
     {"q": "khen thưởng", "direction": "out", "state": "issued"},
@@ -34,6 +34,18 @@ QUERIES: list[dict[str, str]] = [
     {"q": "thực hiện"},
     {"q": "", "direction": "in", "state": "in_handling"},
 ]
+
+
+def resolve(params: dict[str, str]) -> dict[str, str]:
+    """Dates given as "-N" (N days before today) written as ISO dates."""
+    from datetime import date, timedelta
+
+    resolved = dict(params)
+    for key in ("date_from", "date_to"):
+        if resolved.get(key, "").startswith("-"):
+            days = int(resolved[key][1:])
+            resolved[key] = (date.today() - timedelta(days=days)).isoformat()
+    return resolved
 
 
 def _django() -> None:
@@ -64,7 +76,7 @@ def _samples(rng: random.Random) -> list[dict[str, str]]:
     found = [{"q": n} for n in notations]
     if leaders:
         found.append({"q": "quyết định", "signer": rng.choice(leaders)})
-    found.append({"q": "", "organ": "000.00.03.H33", "date_from": "2020-12-01"})
+    found.append({"q": "", "organ": "000.00.03.H33", "date_from": "-30"})
     return found
 
 
@@ -161,22 +173,39 @@ def _selector_kwargs(params: dict[str, str]) -> dict[str, Any]:
     return kwargs
 
 
+def _replay(statements: list[str]) -> None:
+    """The SQL statements a search issued, sent again as they were, in one transaction."""
+    from django.db import connection, transaction
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
+            if cursor.description:
+                cursor.fetchall()
+
+
 def worker_search(rounds: int) -> dict[str, Any]:
-    """Every query for every user, `rounds` times, the three ways interleaved (the order
-    rotated each round)."""
+    """Every query for every official, `rounds` times, three ways interleaved (the order
+    rotated each round): the API through the whole stack, `search_documents`, and the SQL
+    statements `search_documents` sent, replayed raw (the floor). In round 0 (warming the
+    caches, not counted) the results are compared with a naive hand-written SQL of the same
+    search, which round 1 also times for information."""
     _django()
+    from django.db import connection
     from django.test import Client
+    from django.test.utils import CaptureQueriesContext
 
     from tinhso.directory.models import User
     from tinhso.documents.search.query import search_documents
 
     rng = random.Random(7)
-    queries = QUERIES + _samples(rng)
-    users = list(User.objects.filter(username__in=SEARCH_USERS))
+    queries = [resolve(q) for q in QUERIES + _samples(rng)]
+    users = list(User.objects.filter(username__in=SEARCH_USERS).order_by("username"))
     scopes = {u.pk: _scope(u) for u in users}
     client = Client(HTTP_HOST="127.0.0.1")
-    times: dict[str, list[float]] = {"api": [], "selector": [], "raw": []}
+    times: dict[str, list[float]] = {"api": [], "selector": [], "raw": [], "naive": []}
     per_query: dict[str, list[float]] = {}
+    statements: dict[tuple[int, str], list[str]] = {}
     errors = mismatches = 0
     names = ", ".join(u.username for u in users)
     lines = [f"  {len(queries)} queries × {len(users)} officials ({names}) × {rounds} rounds"]
@@ -186,41 +215,52 @@ def worker_search(rounds: int) -> dict[str, Any]:
             client.force_login(user)
             for params in queries:
                 url = "/api/v1/documents/search?" + urlencode(params)
+                key = (user.pk, url)
                 kwargs = _selector_kwargs(params)
+                if round_number == 0:
+                    with CaptureQueriesContext(connection) as captured:
+                        results = search_documents(user=User.objects.get(pk=user.pk), **kwargs)
+                    statements[key] = [q["sql"] for q in captured.captured_queries]
+                    totals[f"{user.username} {url}"] = results.total
+                    expected = _raw_search(params, scopes[user.pk])
+                    found = ([h.entry.pk for h in results.hits], min(results.total, 1001))
+                    if found != expected:
+                        mismatches += 1
+                        if mismatches <= 5:
+                            lines.append(f"  differs from the naive SQL: {user.username} {url}")
+                if round_number == 1:
+                    started = time.perf_counter()
+                    _raw_search(params, scopes[user.pk])
+                    times["naive"].append((time.perf_counter() - started) * 1000)
                 fresh = User.objects.get(pk=user.pk)  # grants are read per request
                 ways = ["api", "selector", "raw"]
-                ways = ways[round_number % 3 :] + ways[: round_number % 3]
-                ids: dict[str, list[int]] = {}
-                counted: dict[str, int] = {}
-                for way in ways:
+                for way in ways[round_number % 3 :] + ways[: round_number % 3]:
                     started = time.perf_counter()
                     if way == "api":
                         response = client.get(url)
-                        elapsed = time.perf_counter() - started
                         if response.status_code != 200:
                             errors += 1
                             lines.append(f"  error {response.status_code} on {url}")
                     elif way == "selector":
-                        results = search_documents(user=fresh, **kwargs)
-                        elapsed = time.perf_counter() - started
-                        ids[way] = [h.entry.pk for h in results.hits]
-                        counted[way] = totals[f"{user.username} {url}"] = results.total
+                        search_documents(user=fresh, **kwargs)
                     else:
-                        ids[way], counted[way] = _raw_search(params, scopes[user.pk])
-                        elapsed = time.perf_counter() - started
+                        _replay(statements[key])
+                    elapsed = (time.perf_counter() - started) * 1000
                     if round_number:
-                        times[way].append(elapsed * 1000)
+                        times[way].append(elapsed)
                         if way == "api":
-                            per_query.setdefault(url, []).append(elapsed * 1000)
-                if ids["selector"] != ids["raw"] or counted["selector"] != counted["raw"]:
-                    mismatches += 1
-                    if mismatches <= 5:
-                        lines.append(f"  differs: {user.username} {url}")
+                            per_query.setdefault(url, []).append(elapsed)
     slowest = sorted(per_query.items(), key=lambda kv: -statistics.median(kv[1]))[:5]
     lines.append("  slowest searches through the API (median ms over officials and rounds):")
     lines += [f"    {statistics.median(v):7.1f}  {url}" for url, v in slowest]
     broad = max(totals.items(), key=lambda kv: kv[1])
     lines.append(f"  largest count: {broad[1]:,} ({broad[0]})")
+    counts = sorted(len(v) for v in statements.values())
+    lines.append(
+        f"  SQL statements per search: {counts[0]}–{counts[-1]} (median "
+        f"{statistics.median(counts):g}), the organs in scope, the newest date and the "
+        "windows included"
+    )
     return times | {"errors": errors, "mismatches": mismatches, "lines": lines}
 
 

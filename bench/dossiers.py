@@ -53,6 +53,7 @@ from bench.run import (  # noqa: E402
     base_env,
     fmt_s,
     free_port,
+    media_root,
     tinhso,
 )
 
@@ -653,7 +654,7 @@ def bench_dossiers(
         DATABASE_URL=DB_URL.format(**PG),
         DJANGO_SETTINGS_MODULE="bench.settings",
         STATIC_ROOT=str(tmp / "static"),
-        MEDIA_ROOT=str(tmp / "media"),
+        MEDIA_ROOT=str(media_root(DB_NAME, tmp, keep=keep_db, fresh=not existed or not keep_db)),
     )
     env.pop("DEBUG", None)
     env.pop("BENCH_CONN_MAX_AGE", None)

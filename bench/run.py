@@ -27,6 +27,7 @@ import json
 import multiprocessing
 import os
 import re
+import shutil
 import socket
 import sqlite3
 import statistics
@@ -152,6 +153,19 @@ def base_env(**extra: str) -> dict[str, str]:
     env["PYTHONPATH"] = os.pathsep.join(pythonpath)
     env.update(extra)
     return env
+
+
+def media_root(db_name: str, tmp: Path, *, keep: bool, fresh: bool) -> Path:
+    """Where a benchmark database's files live (stored documents, the development CA's signing
+    keys): beside the database when it is kept (`var/bench/<db>/media`, emptied whenever the
+    database is made anew), else in the run's temporary directory."""
+    if not keep:
+        return tmp / "media"
+    media = ROOT / "var" / "bench" / db_name / "media"
+    if fresh and media.exists():
+        shutil.rmtree(media)
+    media.mkdir(parents=True, exist_ok=True)
+    return media
 
 
 def fmt_s(seconds: float) -> str:

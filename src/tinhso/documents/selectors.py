@@ -36,10 +36,40 @@ URGENCY_ORDER = Case(
 )
 
 
-def _listed(organs: QuerySet[Any], listed: bool) -> Any:
-    """The organs as a subquery, or listed by id (one small query now) so that the planner
-    can match them against an index."""
-    return list(organs.values_list("pk", flat=True)) if listed else organs
+def listed_organs(user: Any, *actions: Permission) -> list[int]:
+    """The ids of the organs where `user` may do any of `actions`, read once per user object
+    (as its grants are: once per request)."""
+    memo = getattr(user, "_tinhso_listed_organs", None)
+    if memo is None:
+        memo = user._tinhso_listed_organs = {}
+    key = tuple(sorted(actions))
+    if key not in memo:
+        organs = organs_in_scope(user, actions[0])
+        for action in actions[1:]:
+            organs = organs | organs_in_scope(user, action)
+        memo[key] = list(organs.values_list("pk", flat=True))
+    return list(memo[key])
+
+
+def listed_officials(user: Any) -> list[int]:
+    """The ids of `user`'s official records (assignees are officials), read once per user
+    object."""
+    mine = getattr(user, "_tinhso_listed_officials", None)
+    if mine is None:
+        officials = Official.objects.filter(user_id=getattr(user, "pk", None))
+        mine = user._tinhso_listed_officials = list(officials.values_list("pk", flat=True))
+    return list(mine)
+
+
+def _scope(user: Any, listed: bool, *actions: Permission) -> Any:
+    """The organs as a subquery, or listed by id so that the planner can match them against
+    an index (the search index asks for that)."""
+    if listed:
+        return listed_organs(user, *actions)
+    organs = organs_in_scope(user, actions[0])
+    for action in actions[1:]:
+        organs = organs | organs_in_scope(user, action)
+    return organs
 
 
 def outgoing_visibility(user: Any, *, listed: bool = False) -> Q:
@@ -47,12 +77,8 @@ def outgoing_visibility(user: Any, *, listed: bool = False) -> Q:
     entries only where they also register or sign documents. A condition on the fields
     `organ`, `drafting_unit` and `confidentiality`, which the search index carries too (it
     asks for the organs `listed`)."""
-    scope = _listed(organs_in_scope(user, Permission.VIEW_DOCUMENTS), listed)
-    secret_scope = _listed(
-        organs_in_scope(user, Permission.REGISTER_DOCUMENT)
-        | organs_in_scope(user, Permission.SIGN_DOCUMENT),
-        listed,
-    )
+    scope = _scope(user, listed, Permission.VIEW_DOCUMENTS)
+    secret_scope = _scope(user, listed, Permission.REGISTER_DOCUMENT, Permission.SIGN_DOCUMENT)
     return (Q(organ__in=scope) | Q(drafting_unit__in=scope)) & (
         Q(confidentiality=Confidentiality.NONE) | Q(organ__in=secret_scope)
     )
@@ -78,20 +104,13 @@ def incoming_visibility(user: Any, *, listed: bool = False) -> Q:
     they register or assign documents), and those assigned to them. A condition on the fields
     `organ`, `confidentiality` and `assignee`, which the search index carries too (it asks
     for the organs and the user's officials `listed`)."""
-    scope = _listed(organs_in_scope(user, Permission.VIEW_DOCUMENTS), listed)
-    secret_scope = _listed(
-        organs_in_scope(user, Permission.REGISTER_DOCUMENT)
-        | organs_in_scope(user, Permission.ASSIGN_DOCUMENT),
-        listed,
-    )
+    scope = _scope(user, listed, Permission.VIEW_DOCUMENTS)
+    secret_scope = _scope(user, listed, Permission.REGISTER_DOCUMENT, Permission.ASSIGN_DOCUMENT)
     visible = Q(organ__in=scope) & (
         Q(confidentiality=Confidentiality.NONE) | Q(organ__in=secret_scope)
     )
     if listed:
-        mine = Official.objects.filter(user_id=getattr(user, "pk", None)).values_list(
-            "pk", flat=True
-        )
-        return visible | Q(assignee__in=list(mine))
+        return visible | Q(assignee__in=listed_officials(user))
     return visible | Q(assignee__user=user)
 
 

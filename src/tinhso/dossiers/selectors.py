@@ -100,7 +100,13 @@ def _fetch_one(sql: str, params: list[Any]) -> tuple[Any, ...] | None:
         import psycopg
 
         connection.ensure_connection()
-        with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+        raw = connection.connection
+        if raw.prepare_threshold is None:
+            # Django turns psycopg's preparation off (`prepare_threshold` None), under which
+            # even `prepare=True` runs unprepared; a threshold no query reaches by repetition
+            # lets the explicit request through and prepares nothing else.
+            raw.prepare_threshold = 2**31 - 1
+        with connection.wrap_database_errors, psycopg.Cursor(raw) as cursor:
             cursor.execute(sql, params, prepare=True)
             return cursor.fetchone()
     with connection.cursor() as cursor:

@@ -1,10 +1,12 @@
 """Searching official documents: `search_documents`, the one selector behind the back-office
 page and `GET /api/v1/documents/search` (ADR 0009).
 
-On PostgreSQL the folded query goes to `websearch_to_tsquery('simple', …)` against the
-generated `vector` column (GIN index) and hits are ranked with `ts_rank_cd`; on SQLite to the
-FTS5 table, ranked with bm25 (metadata ×10, signer ×2, text ×1); without FTS5, every word must
-occur in the folded text (LIKE), newest first. Results are what the searcher may see, by the
+The newest matches (MAX_RESULTS + 1 at most) are found first, then ranked. On PostgreSQL the
+folded query goes to `websearch_to_tsquery('simple', …)` against the generated `vector` column
+through its GIN index, with the scope and filters as facets and growing windows of days
+(`search/postgres.py`), and the candidates are ranked with `ts_rank_cd`; on SQLite the FTS5
+table, ranked with bm25 (metadata ×10, signer ×2, text ×1); without FTS5, every word must occur
+in the folded text (LIKE), newest first. Results are what the searcher may see, by the
 documents' own visibility rules (`selectors.outgoing_visibility`, `incoming_visibility`).
 """
 
@@ -16,13 +18,14 @@ from functools import cache
 from typing import Any
 
 from django.db import connection
-from django.db.models import BooleanField, Count, Expression, FloatField, Q, QuerySet, Value, Window
+from django.db.models import BooleanField, FloatField, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from tinhso.directory.models import Organ
 from tinhso.documents import selectors
 from tinhso.documents.models import SearchEntry
-from tinhso.documents.search import text
+from tinhso.documents.search import postgres, text
+from tinhso.documents.search.sql import FTS5_MATCH, FTS5_RANK, PG_RANK, EntrySQL
 from tinhso.documents.services.common import DocumentError
 from tinhso.documents.states import IncomingState, OutgoingState
 from tinhso.documents.types import BY_KEY, Urgency
@@ -121,47 +124,6 @@ def visible_entries(user: Any) -> QuerySet[SearchEntry]:
     )
 
 
-class EntrySQL(Expression):
-    """A fixed SQL fragment over the entries' table, `{t}` standing for that table's alias in
-    whatever query the fragment lands in (the entries are also queried as a subquery, where
-    Django renames the table). Values are parameters, never spliced in."""
-
-    def __init__(self, sql: str, params: list[str], output_field: Any) -> None:
-        super().__init__(output_field=output_field)
-        self.sql, self.params = sql, params
-
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[str]]:
-        alias = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
-        return self.sql.replace("{t}", alias), list(self.params)
-
-
-TSQUERY = "websearch_to_tsquery('simple'::regconfig, %s)"
-PG_MATCH = "{t}.vector @@ " + TSQUERY
-PG_RANK = "ts_rank_cd({t}.vector, " + TSQUERY + ")"
-PG_SIGNER = "{t}.vector @@ to_tsquery('simple'::regconfig, %s)"
-FTS5_MATCH = (
-    "{t}.id IN (SELECT rowid FROM documents_searchentry_fts "
-    "WHERE documents_searchentry_fts MATCH %s)"
-)
-FTS5_RANK = (  # bm25 is lower for better matches; weights: metadata, signer, text
-    "(SELECT -bm25(documents_searchentry_fts, 10.0, 2.0, 1.0) FROM documents_searchentry_fts "
-    "WHERE documents_searchentry_fts MATCH %s AND rowid = {t}.id)"
-)
-
-
-def _match_postgres(entries: QuerySet[SearchEntry], query: text.Query, signer: str) -> Any:
-    rank = None
-    if not query.empty:
-        entries = entries.filter(EntrySQL(PG_MATCH, [query.text], BooleanField()))
-        rank = EntrySQL(PG_RANK, [query.text], FloatField())
-    if signer:
-        phrase = text.tsquery_phrase(signer, weight="C")
-        if not phrase:
-            return entries.none(), None
-        entries = entries.filter(EntrySQL(PG_SIGNER, [phrase], BooleanField()))
-    return entries, rank
-
-
 def _match_sqlite(entries: QuerySet[SearchEntry], query: text.Query, signer: str) -> Any:
     parts = []
     if not query.empty:
@@ -199,11 +161,23 @@ def _match_like(entries: QuerySet[SearchEntry], query: text.Query, signer: str) 
 
 
 def _match(entries: QuerySet[SearchEntry], query: text.Query, signer: str) -> Any:
-    if connection.vendor == "postgresql":
-        return _match_postgres(entries, query, signer)
     if connection.vendor == "sqlite" and _sqlite_fts5():
         return _match_sqlite(entries, query, signer)
     return _match_like(entries, query, signer)
+
+
+def _page(ids: list[int], rank: Any, start: int, stop: int) -> list[SearchEntry]:
+    """The entries of one page: the candidates ranked (best first, then the newest), or in
+    their order (the newest first) without a query."""
+    if start >= len(ids):
+        return []
+    rows = SearchEntry.objects.select_related("organ").defer("meta", "content", "signer")
+    if rank is None:
+        page_ids = ids[start:stop]
+        by_id = rows.in_bulk(page_ids)
+        return [by_id[i] for i in page_ids if i in by_id]
+    ranked = rows.filter(id__in=ids).annotate(rank=rank)
+    return list(ranked.order_by("-rank", "-dated", "-id")[start:stop])
 
 
 def search_documents(
@@ -255,24 +229,34 @@ def search_documents(
         "urgency": urgency,
     }
     entries = entries.filter(**{k: v for k, v in filters.items() if v})
-    entries, rank = _match(entries, parsed, signer.strip())
-    candidates = entries.order_by("-dated", "-id").values("id")[: MAX_RESULTS + 1]
+    limit = MAX_RESULTS + 1
+    if connection.vendor == "postgresql":
+        facets = postgres.filter_facets(
+            direction=direction, organ=organ, doc_type=doc_type, state=state, urgency=urgency
+        )
+        ids = postgres.candidates(
+            entries,
+            user=user,
+            query=parsed,
+            signer=signer.strip(),
+            facets=facets,
+            date_from=date_from,
+            date_to=date_to,
+            limit=limit,
+        )
+        rank = None if parsed.empty else EntrySQL(PG_RANK, [parsed.text], FloatField())
+    else:
+        entries, rank = _match(entries, parsed, signer.strip())
+        ids = list(entries.order_by("-dated", "-id").values_list("id", flat=True)[:limit])
     start = (page - 1) * page_size
     stop = min(start + page_size, MAX_RESULTS)
-    ranked = SearchEntry.objects.filter(id__in=candidates).annotate(
-        rank=rank if rank is not None else Value(0.0, output_field=FloatField()),
-        counted=Window(Count("id")),
-    )
-    found: list[SearchEntry] = []
-    if start < MAX_RESULTS:
-        found = list(
-            ranked.select_related("organ")
-            .defer("meta", "content", "signer")
-            .order_by("-rank", "-dated", "-id")[start:stop]
-        )
-    total = found[0].counted if found else (candidates.count() if page > 1 else 0)
+    found = _page(ids, rank, start, stop)
+    total = len(ids)
     words = parsed.words()
-    hits = [Hit(e, float(e.rank or 0.0), text.highlight(e.summary, words)) for e in found]
+    hits = [
+        Hit(e, float(getattr(e, "rank", 0.0) or 0.0), text.highlight(e.summary, words))
+        for e in found
+    ]
     return Results(hits=hits, total=total, page=page, page_size=page_size, words=words)
 
 

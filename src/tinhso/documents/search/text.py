@@ -57,6 +57,7 @@ class Item:
 
     tokens: tuple[str, ...]
     negated: bool = False
+    chunk: str = ""  # as typed (folded), without the quotes or the minus sign
 
 
 @dataclass
@@ -92,7 +93,7 @@ def parse(raw: str) -> Query:
         if pending_or:
             groups.append([])
             pending_or = False
-        groups[-1].append(Item(tokens, negated))
+        groups[-1].append(Item(tokens, negated, chunk.lstrip("-").strip('"')))
     return Query(text, [g for g in groups if g])
 
 

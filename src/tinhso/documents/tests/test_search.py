@@ -7,11 +7,12 @@ from datetime import date
 
 import pytest
 from django.core.management import call_command
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from tinhso.documents import services, textextract
 from tinhso.documents.models import ExtractedText, SearchEntry
-from tinhso.documents.search import indexing
+from tinhso.documents.search import indexing, postgres, text
+from tinhso.documents.search import query as query_module
 from tinhso.documents.search.query import search_documents
 from tinhso.documents.tests.conftest import PDF, draft, issued
 from tinhso.documents.tests.samples import docx_with, pdf_scan, pdf_with
@@ -293,3 +294,84 @@ def test_scans_stored_before_tesseract_are_read_once_it_is_installed(org, clock,
     assert "OCR queued for 1 scans." in out.getvalue()
     assert found(org["clerk"].user, "de bao chong lu") == ["Bản quét cũ"]
     assert SearchEntry.objects.get().notices == []
+
+
+def test_windows_of_days_are_suffixes_of_time():
+    newest = date(2021, 1, 2)
+    assert list(postgres.windows(newest, None)) == [
+        "xd20210102",
+        "(xd20210102 | xd20210101 | xd20201231 | xd20201230 | xd20201229 | xd20201228"
+        " | xd20201227 | xd20201226)",
+        "(xm202101 | xm202012 | xm202011)",
+        None,
+    ]
+    assert list(postgres.windows(newest, date(2020, 12, 28))) == ["xd20210102", None]
+    assert list(postgres.windows(newest, newest)) == [None]
+
+
+def test_facets_are_the_lexemes_the_database_writes(org, clock):
+    if connection.vendor != "postgresql":
+        pytest.skip("facets are PostgreSQL's (the generated column of migration 0004)")
+    incoming = receive(org, "Tờ trình", type_name="Tờ trình", urgency="very_urgent")
+    services.assign(incoming=incoming, actor=org["chairman"].user, assignee=org["handler"])
+    services.start_handling(incoming=incoming, actor=org["handler"].user)
+    facets = [
+        postgres.facet("o", org["province"].pk),
+        postgres.facet("a", org["handler"].pk),
+        postgres.facet("r", "in"),
+        postgres.facet("s", "in_handling"),
+        postgres.facet("k", "very_urgent"),
+        postgres.facet("t", "submission"),
+        postgres.facet("d", "20201102"),
+        postgres.facet("m", "202011"),
+    ]
+    assert facets[3:5] == ["xsinhandling", "xkveryurgent"]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM documents_searchentry WHERE vector @@ to_tsquery('simple', %s)",
+            [" & ".join(facets)],
+        )
+        assert cursor.fetchone()[0] == 1
+
+
+def test_common_words_find_the_same_by_walking_or_through_the_index(org, clock, monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("the strategies are PostgreSQL's")
+    for n in range(6):
+        clock.at(2020, 11, n + 2, 8, 0)
+        receive(org, f"Kế hoạch thực hiện đợt {n}")
+    receive(org, "Báo cáo thực hiện")
+    user = org["chairman"].user
+    expected = found(user, "ke hoach thuc hien")
+    assert expected == [f"Kế hoạch thực hiện đợt {n}" for n in range(5, -1, -1)]
+    walks = []
+    walk = postgres._walk
+    monkeypatch.setattr(postgres, "_walk", lambda *a, **kw: walks.append(1) or walk(*a, **kw))
+    monkeypatch.setattr(postgres, "FACET_ORGANS", 0)  # a scope too wide for facets
+    shares = {"ke": 0.5, "hoach": 0.4, "thuc": 0.9, "hien": 0.9}
+    monkeypatch.setattr(postgres, "word_shares", lambda: shares)
+    assert found(user, "ke hoach thuc hien") == expected
+    assert walks == [1]  # common words only: the date index was walked
+    monkeypatch.setattr(postgres, "WALK_ROWS", 2)  # the walk falls short: the rarest words
+    groups = postgres.query_words(text.parse("kế hoạch thực hiện 30/2020/NĐ-CP -dự"))
+    assert groups == [["ke", "hoach", "thuc", "hien", "30/2020/nd-cp"]]
+    assert postgres.indexed_words(groups) == "'30/2020/nd-cp'"  # no share known: rare
+    assert postgres.indexed_words([groups[0][:4]]) == ""  # all four common
+    assert postgres.indexed_words([groups[0][:4]], least=True) == "'hoach' & 'ke'"
+    assert found(user, "ke hoach thuc hien") == expected
+    assert walks == [1, 1]
+
+
+def test_windows_stop_at_the_newest_matches_and_say_there_are_more(org, clock, monkeypatch):
+    monkeypatch.setattr(query_module, "MAX_RESULTS", 2)
+    for day in (2, 3, 3, 20):  # the newest day alone holds two, then a week, then months
+        clock.at(2020, 11, day, 8, 0)
+        receive(org, f"Kế hoạch ngày {day}")
+    clock.at(2020, 11, 21, 8, 0)
+    user = org["chairman"].user
+    results = search_documents(user=user, query="ke hoach")
+    assert results.total == 3  # MAX_RESULTS + 1: "more than 2"
+    assert [h.entry.summary for h in results.hits] == ["Kế hoạch ngày 20", "Kế hoạch ngày 3"]
+    older = search_documents(user=user, query="ke hoach", date_to=date(2020, 11, 3))
+    assert sorted(h.entry.summary for h in older.hits) == ["Kế hoạch ngày 3", "Kế hoạch ngày 3"]
+    assert older.total == 3

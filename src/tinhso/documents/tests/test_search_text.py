@@ -41,6 +41,14 @@ def test_parse_reads_websearch_syntax():
         [(("45", "ubnd", "vp"), False)],
     ]
     assert query.words() == {"ke", "hoach", "chuyen", "doi", "so", "an", "45", "ubnd", "vp"}
+    assert [i.chunk for g in query.groups for i in g] == [
+        "ke",
+        "hoach",
+        "chuyen doi so",
+        "du",
+        "an",
+        "45/ubnd-vp",
+    ]
 
 
 def test_fts5_query():

@@ -4,6 +4,7 @@ from datetime import datetime
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 
 from tinhso.directory.tests.factories import UserFactory
 from tinhso.dossiers.models import Dossier
@@ -118,6 +119,30 @@ def test_public_status_reveals_only_status_and_dates(client, office):
     )
     assert wrong.status_code == unknown.status_code == 404
     assert wrong.json()["detail"] == unknown.json()["detail"]
+
+
+def test_public_status_is_a_statement_prepared_on_the_server(client, office):
+    if connection.vendor != "postgresql":
+        pytest.skip("server-side prepared statements are PostgreSQL's")
+    dossier = counter(office)
+    url = f"/api/v1/applications/status?code={dossier.code}&identifier=091185000123"
+    assert client.get(url).status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans + custom_plans FROM pg_prepared_statements "
+            "WHERE statement LIKE %s",
+            ["SELECT d.code, p.name, d.state%"],
+        )
+        executions = cursor.fetchone()
+    assert executions is not None  # Django turns psycopg's preparation off; the lookup is not
+    assert client.get(url).status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans + custom_plans FROM pg_prepared_statements "
+            "WHERE statement LIKE %s",
+            ["SELECT d.code, p.name, d.state%"],
+        )
+        assert cursor.fetchone()[0] == executions[0] + 1  # the same statement, run again
 
 
 def test_public_status_is_rate_limited(client, office):

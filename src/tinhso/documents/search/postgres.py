@@ -1,0 +1,272 @@
+"""Candidates of a search on PostgreSQL: the newest matches, found without visiting the others
+(ADR 0009).
+
+Vietnamese is written in syllables, and the common ones ("thực", "hiện", "ban", "nhân", "dân")
+occur in nine documents out of ten: an ordinary query matches hundreds of thousands of the
+3.1 million documents, the GIN index pays for every posting of such a syllable, and the planner,
+which takes the words for independent, cannot tell. So:
+
+- The filter columns are in the vector too, as facet lexemes of weight D that no one types
+  (migration 0004): `xo12` organ 12, `xw…` drafting unit, `xa…` assignee, `xr` `xs` `xk` `xt`
+  direction, state, urgency and type, `xd20201231` the day, `xm202012` the month.
+- The GIN index is asked for the query's *rare* words (less frequent than RARE in the column's
+  statistics), the searcher's organs (up to FACET_ORGANS), the filters and a window of days:
+  the newest day, eight days, three months, then everything, until a window holds enough
+  matches. Each window runs from its start to the newest date indexed, so its newest matches
+  are the newest of all.
+- Every candidate row is then tested against the whole query (`ts_match_vq`, which the planner
+  cannot turn into an index condition); the vector is kept in the row for that.
+- A query of common words only, over a wide scope, walks the date index instead, newest first,
+  testing rows until it has enough or has tested WALK_ROWS.
+
+The SQL conditions (`query.visible_entries`, the filters) decide exactly; facets and rare words
+only narrow what the index returns.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, timedelta
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import BooleanField, QuerySet, TextField
+
+from tinhso.directory.models import Organ
+from tinhso.directory.permissions import Action as Permission
+from tinhso.documents import selectors
+from tinhso.documents.models import SearchEntry
+from tinhso.documents.search import text
+from tinhso.documents.search.sql import TSQUERY, EntrySQL
+
+# A scope of more organs than this is left to the SQL conditions: a facet of hundreds of
+# alternatives narrows nothing a province-wide searcher would notice.
+FACET_ORGANS = 64
+# A word in more than this share of the documents is tested on the rows, not asked of the
+# index (whose cost grows with the postings of each word).
+RARE = 0.02
+# Rows a walk of the date index tests at most before the windows take over.
+WALK_ROWS = 15_000
+STATS_SECONDS = 600
+WEEK = 7
+_stats: dict[str, Any] = {"at": -STATS_SECONDS, "shares": {}}
+
+FULL_MATCH = "ts_match_vq({t}.vector, " + TSQUERY + ")"
+INDEXED = "{t}.vector @@ to_tsquery('simple'::regconfig, %s)"
+
+
+def facet(kind: str, value: object) -> str:
+    """The facet lexeme of a filter value, as migration 0004 writes it: "xs" + "inhandling"."""
+    return f"x{kind}{str(value).replace('_', '')}"
+
+
+def _any(tokens: list[str]) -> str:
+    return "(" + " | ".join(tokens) + ")"
+
+
+def scope_facet(user: Any) -> str | None:
+    """The organs (issuing or drafting) and assignments the searcher may see, as facets; None
+    when the scope is too wide to narrow anything; "" when it is empty."""
+    organs = selectors.listed_organs(user, Permission.VIEW_DOCUMENTS)
+    if len(organs) > FACET_ORGANS:
+        return None
+    tokens = [facet("o", o) for o in organs] + [facet("w", o) for o in organs]
+    tokens += [facet("a", official) for official in selectors.listed_officials(user)]
+    return _any(tokens) if tokens else ""
+
+
+def filter_facets(
+    *, direction: str, organ: Organ | None, doc_type: str, state: str, urgency: str
+) -> list[str]:
+    """The filters given, as facets."""
+    given = [("r", direction), ("o", organ.pk if organ else ""), ("t", doc_type)]
+    given += [("s", state), ("k", urgency)]
+    return [facet(kind, value) for kind, value in given if value]
+
+
+def _day(value: date) -> str:
+    return facet("d", value.strftime("%Y%m%d"))
+
+
+def windows(newest: date, date_from: date | None) -> Iterator[str | None]:
+    """Facets of growing windows of days ending at `newest`, the newest date indexed (so each
+    window holds every document dated from its start on); None for no window at all, last,
+    or as soon as a window would reach back to `date_from`."""
+    months = [newest.replace(day=1)]
+    for _ in range(2):
+        months.append((months[-1] - timedelta(days=1)).replace(day=1))
+    spans = [
+        (newest, _day(newest)),
+        (newest - timedelta(days=WEEK), _any([_day(newest - timedelta(days=d)) for d in range(8)])),
+        (months[-1], _any([facet("m", m.strftime("%Y%m")) for m in months])),
+    ]
+    for start, tokens in spans:
+        if date_from is not None and start <= date_from:
+            break
+        yield tokens
+    yield None
+
+
+def word_shares() -> dict[str, float]:
+    """The share of entries holding each of the column's most common lexemes, from its
+    statistics (ANALYZE), read at most every STATS_SECONDS per process."""
+    if time.monotonic() - _stats["at"] > STATS_SECONDS:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
+                "WHERE tablename = 'documents_searchentry' AND attname = 'vector'"
+            )
+            row = cursor.fetchone()
+        pairs = zip(row[0], row[1], strict=False) if row and row[0] else []
+        _stats["shares"] = dict(pairs)
+        _stats["at"] = time.monotonic()
+    shares: dict[str, float] = _stats["shares"]
+    return shares
+
+
+def query_words(query: text.Query) -> list[list[str]]:
+    """The words of each `or` alternative as PostgreSQL parses them (the lexemes its index
+    holds: "30/2020/nd-cp" is one), the excluded ones left out."""
+    chunks = [[i.chunk for i in g if not i.negated] for g in query.groups]
+    flat = [c for group in chunks for c in group]
+    if not flat:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT n, array_agg(lexeme) FROM unnest(%s::text[]) WITH ORDINALITY AS c(chunk, n), "
+            "unnest(to_tsvector('simple'::regconfig, chunk)) GROUP BY n",
+            [flat],
+        )
+        lexemes = {n - 1: words for n, words in cursor.fetchall()}
+    groups, n = [], 0
+    for group in chunks:
+        words: list[str] = []
+        for _chunk in group:
+            words += [w for w in lexemes.get(n, []) if w not in words]
+            n += 1
+        groups.append(words)
+    return groups
+
+
+def indexed_words(groups: list[list[str]], *, least: bool = False) -> str:
+    """What the index can be asked for the words: in each `or` alternative, its words rarer
+    than RARE all present; with `least`, the two rarest of each alternative whatever their
+    share. "" when some alternative has none to ask (the words are then only tested on the
+    rows)."""
+    shares = word_shares()
+    alternatives = []
+    for words in groups:
+        ranked = sorted(words, key=lambda w: shares.get(w, 0.0))
+        asked = ranked[:2] if least else [w for w in ranked if shares.get(w, 0.0) <= RARE]
+        if not asked:
+            return ""
+        alternatives.append(" & ".join("'" + w.replace("'", "''") + "'" for w in asked))
+    if not alternatives:
+        return ""
+    return alternatives[0] if len(alternatives) == 1 else _any(alternatives)
+
+
+@contextmanager
+def bitmap_scans() -> Iterator[None]:
+    """Within this block, the planner reads the entries through their indexes' bitmaps only,
+    never a sequential or ordered index scan that would test the words row by row (its row
+    estimates for Vietnamese syllables are far off). The settings are local to the
+    transaction; inside a caller's transaction they are put back at the end."""
+    settings = ("enable_seqscan", "enable_indexscan")
+    nested = connection.in_atomic_block
+    with transaction.atomic(), connection.cursor() as cursor:
+        saved = None
+        if nested:
+            cursor.execute("SELECT current_setting(%s), current_setting(%s)", settings)
+            saved = cursor.fetchone()
+        cursor.execute("SELECT set_config(%s, 'off', true), set_config(%s, 'off', true)", settings)
+        try:
+            yield
+        finally:
+            if saved is not None:
+                cursor.execute(
+                    "SELECT set_config(%s, %s, true), set_config(%s, %s, true)",
+                    [settings[0], saved[0], settings[1], saved[1]],
+                )
+
+
+def newest_date() -> date | None:
+    """The newest date in the index (the date index's last entry)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT max(dated) FROM documents_searchentry")
+        found: date | None = cursor.fetchone()[0]
+        return found
+
+
+def _walk(entries: QuerySet[SearchEntry], query: text.Query, limit: int) -> list[int] | None:
+    """The newest `limit` matches found by walking the date index newest first and testing
+    each row in scope; None when the newest WALK_ROWS rows in scope did not hold them (the
+    words are rarer together than each of them is)."""
+    recent = entries.annotate(vector=EntrySQL("{t}.vector", [], TextField()))
+    recent = recent.order_by("-dated", "-id").values("id", "dated", "vector")[:WALK_ROWS]
+    sql, params = recent.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id FROM ({sql}) recent "  # noqa: S608 (Django's SQL, then fixed text)
+            "WHERE ts_match_vq(recent.vector, websearch_to_tsquery('simple'::regconfig, %s)) "
+            "ORDER BY recent.dated DESC, recent.id DESC LIMIT %s",
+            [*params, query.text, limit],
+        )
+        found = [row[0] for row in cursor.fetchall()]
+    if len(found) >= limit or entries.values("id")[: WALK_ROWS + 1].count() <= WALK_ROWS:
+        return found
+    return None
+
+
+def candidates(
+    entries: QuerySet[SearchEntry],
+    *,
+    user: Any,
+    query: text.Query,
+    signer: str,
+    facets: list[str],
+    date_from: date | None,
+    date_to: date | None,
+    limit: int,
+) -> list[int]:
+    """The ids of the newest `limit` entries among `entries` (the exact conditions) that match
+    `query` and the signer's name, newest first."""
+    if signer:
+        phrase = text.tsquery_phrase(signer, weight="C")
+        if not phrase:
+            return []
+        facets = [*facets, phrase]
+    scope = scope_facet(user)
+    if scope == "":
+        return []
+    ordered = entries.order_by("-dated", "-id").values_list("id", flat=True)
+    if query.empty and not scope and not facets:  # everything in scope: the date index serves
+        return list(ordered[:limit])
+    words = ""
+    if not query.empty:
+        ordered = ordered.filter(EntrySQL(FULL_MATCH, [query.text], BooleanField()))
+        groups = query_words(query)
+        words = indexed_words(groups)
+        if not words and not scope and not facets:
+            walked = _walk(entries, query, limit)  # common words only, a wide scope
+            if walked is not None:
+                return walked
+        # Common words only: the rarest two still narrow what the index returns.
+        words = words or indexed_words(groups, least=True)
+    static = [f for f in (scope, words, *facets) if f]
+    newest = newest_date()
+    if newest is None:
+        return []
+    if date_to is not None:
+        newest = min(newest, date_to)
+    found: list[int] = []
+    with bitmap_scans():
+        for window in windows(newest, date_from):
+            lexemes = " & ".join(f"({f})" for f in (*static, window) if f)
+            narrowed = ordered.filter(EntrySQL(INDEXED, [lexemes], BooleanField()))
+            found = list((narrowed if lexemes else ordered)[:limit])
+            if len(found) >= limit:
+                break
+    return found
