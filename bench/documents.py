@@ -6,10 +6,10 @@ report's 3,100,480 documents (see bench/README.md, 5).
     .venv/bin/python bench/documents.py --keep-db              # keep the database, reuse it
 
 The database (`tinhso_bench_docs` on 127.0.0.1:5432, role tinhso; BENCH_DOCS_DB_NAME to name
-another) is made anew: migrate, `tinhso seed` (full scale from 100,000 documents, small below),
-then `bench/documents_gen.py` writes the documents with COPY (timed), their registers and
-search entries; the indexes of the three tables are built after the load, then VACUUM
-ANALYZE. Checks of the data, then:
+another) is made anew: migrate, `tinhso seed --scale full`
+with its year of documents (`documents.yeardemo`, `DEMO_YEAR_DOCUMENTS` set to --documents:
+COPY, the secondary indexes built after the load; timed by the seed), then VACUUM ANALYZE.
+Checks of the data, then:
 
 a. search: `search_documents` and `GET /api/v1/documents/search` (Django test client, whole
    stack) over realistic queries (with and without diacritics, notations, phrases,
@@ -35,6 +35,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -58,7 +59,12 @@ DOCUMENTS = 3_100_480  # documents sent and received, the seed report (to 11/202
 SEARCH_P95_MS = 150.0
 REGISTER_MEDIAN_MS = 50.0
 INGEST_RATE = 100.0
-TABLES = ("documents_document", "documents_incomingdocument", "documents_searchentry")
+TABLES = (
+    "documents_document",
+    "documents_incomingdocument",
+    "documents_recipient",
+    "documents_searchentry",
+)
 
 
 def _django() -> None:
@@ -68,42 +74,40 @@ def _django() -> None:
     django.setup()
 
 
-def worker_generate(count: int) -> dict[str, Any]:
-    """Drop the secondary indexes of the three tables, write `count` documents with COPY,
-    build the indexes again (as a restore does), then VACUUM ANALYZE."""
+def worker_vacuum() -> dict[str, Any]:
+    """VACUUM ANALYZE the loaded tables (as an operator does after a bulk load); the sizes."""
     _django()
     from django.db import connection
 
-    from bench.documents_gen import generate
-
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
-            "LEFT JOIN pg_constraint c ON c.conindid = i.indexrelid "
-            "WHERE i.indrelid::regclass::text = ANY(%s) AND c.oid IS NULL",
-            [list(TABLES)],
-        )
-        indexes = cursor.fetchall()
-        for name, _definition in indexes:
-            cursor.execute(f"DROP INDEX {name}")
-    written = generate(count, progress=lambda line: print(line, file=sys.stderr, flush=True))
     started = time.perf_counter()
-    with connection.cursor() as cursor:
-        cursor.execute("SET maintenance_work_mem = '1GB'")
-        for _name, definition in indexes:
-            cursor.execute(definition)
-    written["index_seconds"] = time.perf_counter() - started
-    started = time.perf_counter()
-    connection.close()
-    with connection.cursor() as cursor:  # a new connection, outside any transaction
+    with connection.cursor() as cursor:  # autocommit, outside any transaction
         cursor.execute(f"VACUUM (ANALYZE) {', '.join(TABLES)}, documents_register")
         cursor.execute(f"SELECT pg_size_pretty(pg_database_size('{DB_NAME}'))")
-        written["size"] = cursor.fetchone()[0]
+        size = cursor.fetchone()[0]
         cursor.execute("SELECT pg_size_pretty(pg_total_relation_size('documents_searchentry'))")
-        written["index_size"] = cursor.fetchone()[0]
-    written["vacuum_seconds"] = time.perf_counter() - started
-    written["indexes"] = len(indexes)
-    return written
+        index_size = cursor.fetchone()[0]
+    return {"seconds": time.perf_counter() - started, "size": size, "index_size": index_size}
+
+
+def worker_books() -> dict[str, int]:
+    """The documents in the books of the year's organs, and those moved electronically, as
+    the statistics count them (the year the seed loaded: the last 365 days)."""
+    _django()
+    from django.utils import timezone
+
+    from tinhso.core.reporting import Period
+    from tinhso.directory.models import Organ
+    from tinhso.documents.statistics.report import counts_by_organ
+
+    last = timezone.localdate()
+    period = Period(first=last - timedelta(days=365), last=last)
+    counts = list(counts_by_organ(organs=Organ.objects.all(), period=period).values())
+    total = {k: sum(c[k] for c in counts) for k in counts[0]} if counts else {}
+    return {
+        "books": total.get("out_issued", 0) + total.get("in_registered", 0),
+        "electronic": total.get("out_electronic", 0) + total.get("in_electronic", 0),
+        "classified": total.get("out_classified", 0) + total.get("in_classified", 0),
+    }
 
 
 def worker_count() -> int:
@@ -209,7 +213,8 @@ from bench.documents_measure import (  # noqa: E402
 )
 
 WORKERS = {
-    "generate": worker_generate,
+    "vacuum": worker_vacuum,
+    "books": worker_books,
     "count": worker_count,
     "check": worker_check,
     "counts": worker_counts,
@@ -315,29 +320,29 @@ def bench_documents(
 
 
 def _load(verdicts: Verdicts, env: dict[str, str], documents: int) -> None:
-    scale = "full" if documents >= 100_000 else "small"
-    print(f"migrate, then `tinhso seed --scale {scale}` …", flush=True)
+    print(f"migrate, then `tinhso seed --scale full` with a year of {documents:,} …", flush=True)
     tinhso(["migrate", "--noinput"], env)
     started = time.perf_counter()
-    tinhso(["seed", "--scale", scale, "--no-progress"], env | {"DEBUG": "true"})
-    print(f"  seed --scale {scale}: {fmt_s(time.perf_counter() - started)}", flush=True)
-    print(f"generating {documents:,} documents (COPY, timed) …", flush=True)
-    gen = run_worker("generate", env, documents)
-    written = gen["outgoing"] + gen["incoming"]
-    rate = written / gen["seconds"] if gen["seconds"] else 0
+    out = tinhso(
+        ["seed", "--scale", "full", "--no-progress"],
+        env | {"DEBUG": "true", "DEMO_YEAR_DOCUMENTS": str(documents)},
+    )
+    print(f"  seed --scale full: {fmt_s(time.perf_counter() - started)}", flush=True)
+    year = [line.strip() for line in out.splitlines() if "year of documents" in line]
+    print("  " + (year[0] if year else "no year of documents in the seed's output"), flush=True)
+    vacuum = run_worker("vacuum", env)
     print(
-        f"  {gen['outgoing']:,} outgoing and {gen['incoming']:,} incoming documents "
-        f"({gen['classified']:,} classified), {gen['registers']:,} registers, with their "
-        f"search entries, in {fmt_s(gen['seconds'])} ({rate:,.0f} documents/s); "
-        f"{gen['indexes']} indexes built after the load in {fmt_s(gen['index_seconds'])}; "
-        f"VACUUM ANALYZE {fmt_s(gen['vacuum_seconds'])}; database {gen['size']}, of which "
-        f"the search entries with their indexes {gen['index_size']}",
+        f"  VACUUM ANALYZE {fmt_s(vacuum['seconds'])}; database {vacuum['size']}, of which the "
+        f"search entries with their indexes {vacuum['index_size']}",
         flush=True,
     )
+    books = run_worker("books", env)
+    electronic = round(documents * 2_946_000 / 3_100_480)
     verdicts.add(
-        written == documents,
-        f"generated {written:,} documents (wanted {documents:,}) in {fmt_s(gen['seconds'])}, "
-        f"{rate:,.0f}/s, indexes {fmt_s(gen['index_seconds'])}",
+        books["books"] >= documents and books["electronic"] >= electronic and bool(year),
+        f"the year's statistics count {books['books']:,} documents in the books (wanted "
+        f"{documents:,} and the story's), {books['electronic']:,} moved electronically (wanted "
+        f"{electronic:,} and the story's), {books['classified']:,} classified; {year[:1]}",
     )
     for direction, figures in run_worker("counts", env).items():
         print(f"    {direction}: {figures}")

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "tinhso.procedures",
     "tinhso.notifications",
     "tinhso.signatures",
+    "tinhso.exchange",
     "tinhso.dossiers",
     "tinhso.documents",
     "tinhso.records",
@@ -188,6 +189,11 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Tỉnh Số <no-repl
 # --- SMS gateway (tinhso.notifications.sms) ----------------------------------------------
 SMS_BACKEND = env.str("SMS_BACKEND", default="tinhso.notifications.sms.LoggingSmsGateway")
 SMS_OPTIONS = env.json("SMS_OPTIONS", default={})
+
+# --- Demo data (tinhso seed) -------------------------------------------------------------
+# Documents in the books of the full-scale demo's year (the seed report's 3,100,480; a smaller
+# figure for a lighter full demo or a quick benchmark; 0 for none).
+DEMO_YEAR_DOCUMENTS = env.int("DEMO_YEAR_DOCUMENTS", default=3_100_480)
 
 # --- Digital signatures (tinhso.signatures) ---------------------------------------------
 # PEM files of CA certificates trusted besides the admin's "CA tin cậy" table.

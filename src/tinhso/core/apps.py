@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class CoreConfig(AppConfig):
     name = "tinhso.core"
     verbose_name = _("Nền tảng")
+
+    def ready(self) -> None:
+        from tinhso.core import filesweep, periodic
+
+        # Orphan files in the folders the apps register (each in its own ready()).
+        periodic.register(
+            name="core.sweep_files", every_seconds=24 * 3600, run=filesweep.run_periodic
+        )

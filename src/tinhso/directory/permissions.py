@@ -39,6 +39,9 @@ class Action(StrEnum):
     # at issue under Decree 30, as the paper seal is in the clerk's keeping.
     SEAL_DOCUMENT = "documents.seal"
     ASSIGN_DOCUMENT = "documents.assign"
+    # Keep the organ's saved approval chains (quy trình duyệt): who reviews a draft, in which
+    # order, and who approves it last. The organ's leaders, who approve and sign for it.
+    MANAGE_APPROVAL_CHAINS = "documents.manage_chains"
     HANDLE_DOCUMENT = "documents.handle"
     # Work records (hồ sơ công việc, Decree 30/2020 ch. IV): see them; keep them (open, file,
     # close); prepare the yearly file plan; approve it; reopen a closed record (leaders, with
@@ -89,6 +92,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.APPROVE_DOCUMENT,
             Action.SIGN_DOCUMENT,
             Action.ASSIGN_DOCUMENT,
+            Action.MANAGE_APPROVAL_CHAINS,
             Action.VIEW_REPORTS,
             Action.VIEW_APPLICANTS,
             Action.VIEW_RECORDS,

@@ -6,7 +6,14 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from tinhso.documents.models import Document, DocumentEvent, IncomingDocument, Register
+from tinhso.documents.models import (
+    ApprovalChain,
+    ApprovalChainStep,
+    Document,
+    DocumentEvent,
+    IncomingDocument,
+    Register,
+)
 
 
 class ReadOnly(admin.ModelAdmin):
@@ -44,3 +51,28 @@ class IncomingDocumentAdmin(ReadOnly):
 class DocumentEventAdmin(ReadOnly):
     list_display = ("at", "action", "document", "incoming", "actor", "from_state", "to_state")
     list_filter = ("action",)
+
+
+class ApprovalChainStepInline(admin.TabularInline):
+    model = ApprovalChainStep
+    fields = ("order", "official")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(ApprovalChain)
+class ApprovalChainAdmin(ReadOnly):
+    """Saved approval chains are kept on their back-office page (services.chains), which
+    checks their steps; here they are only looked at."""
+
+    list_display = ("name", "organ", "active", "version", "updated_at")
+    list_filter = ("active",)
+    search_fields = ("name", "organ__name")
+    inlines = (ApprovalChainStepInline,)

@@ -6,23 +6,37 @@ incoming documents and theirs. Thin: services and selectors do the work. An ille
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
-from enum import StrEnum
 from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import File, Query, Router, Schema, Status
+from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.security import django_auth
-from pydantic import Field
 
 from tinhso.core.api import AUTH_PROBLEMS, Problem, ProblemOut
 from tinhso.directory.models import Official, Organ
-from tinhso.documents import search_api, selectors, services
-from tinhso.documents.models import Document, IncomingDocument, Register
+from tinhso.documents import chains_selectors, search_api, selectors, services
+from tinhso.documents.api_schemas import (
+    ChainIn,
+    ChainOut,
+    ChainPatchIn,
+    ChainQuery,
+    DocumentOut,
+    DocumentQuery,
+    DraftIn,
+    DraftPatchIn,
+    IncomingAction,
+    IncomingActionIn,
+    IncomingOut,
+    IncomingQuery,
+    OutgoingAction,
+    OutgoingActionIn,
+    RecipientIn,
+    RegisterOut,
+)
+from tinhso.documents.models import ApprovalChain, Document, IncomingDocument, Register
 from tinhso.documents.states import IllegalTransition, OutgoingState
-from tinhso.documents.types import Confidentiality, Urgency
 
 router = Router()
 READ: dict[int, type[Schema]] = {**AUTH_PROBLEMS, 404: ProblemOut}
@@ -32,192 +46,6 @@ WRITE: dict[int, type[Schema]] = {
     409: ProblemOut,
     422: ProblemOut,
 }
-
-
-class RegisterOut(Schema):
-    id: int
-    organ: str
-    year: int
-    kind: str
-    classified: bool
-    title: str
-    last: int = Field(description="Số đã cấp cuối cùng")
-
-    @staticmethod
-    def resolve_organ(obj: Register) -> str:
-        return obj.organ.identifier()
-
-
-class RecipientOut(Schema):
-    name: str
-    channel: str
-    identifier: str
-    status: str
-    status_code: str = Field(description="Trạng thái bên nhận theo QCVN 102 (01–06)")
-
-
-class DocumentOut(Schema):
-    id: int
-    organ: str
-    drafting_unit: str | None
-    doc_type: str
-    type_name: str
-    legal_normative: bool
-    summary: str
-    urgency: str
-    confidentiality: str
-    state: str
-    state_label: str
-    version: int
-    number: int | None
-    notation: str
-    issued_on: date | None
-    signer: int | None
-    signature_kind: str
-    corrects: int | None
-    correction_kind: str
-    in_reply_to: int | None
-    recipients: list[RecipientOut]
-
-    @staticmethod
-    def resolve_organ(obj: Document) -> str:
-        return obj.organ.identifier()
-
-    @staticmethod
-    def resolve_drafting_unit(obj: Document) -> str | None:
-        return obj.drafting_unit.identifier() if obj.drafting_unit else None
-
-    @staticmethod
-    def resolve_signer(obj: Document) -> int | None:
-        return obj.signer_id
-
-    @staticmethod
-    def resolve_corrects(obj: Document) -> int | None:
-        return obj.corrects_id
-
-    @staticmethod
-    def resolve_in_reply_to(obj: Document) -> int | None:
-        return obj.in_reply_to_id
-
-    @staticmethod
-    def resolve_recipients(obj: Document) -> list[Any]:
-        return list(obj.recipients.all())
-
-
-class IncomingOut(Schema):
-    id: int
-    organ: str
-    source: str
-    number: int | None = Field(description="Số đến")
-    arrived_at: datetime
-    sender_name: str
-    sender_identifier: str
-    sender_notation: str
-    sender_date: date | None
-    type_name: str
-    summary: str
-    urgency: str
-    confidentiality: str
-    state: str
-    state_label: str
-    status_code: str = Field(description="Mã trạng thái QCVN 102: 01 đến … 06 hoàn thành")
-    assignee: int | None
-    handling_deadline: datetime | None
-    marker: str = Field(description="overdue, due_soon hoặc rỗng")
-    origin: int | None
-    refusal_reason: str
-    version: int
-
-    @staticmethod
-    def resolve_organ(obj: IncomingDocument) -> str:
-        return obj.organ.identifier()
-
-    @staticmethod
-    def resolve_assignee(obj: IncomingDocument) -> int | None:
-        return obj.assignee_id
-
-    @staticmethod
-    def resolve_origin(obj: IncomingDocument) -> int | None:
-        return obj.origin_id
-
-    @staticmethod
-    def resolve_marker(obj: IncomingDocument) -> str:
-        return selectors.marker(obj)
-
-
-class RecipientIn(Schema):
-    name: str = ""
-    identifier: str = Field(
-        "", description="Mã định danh QCVN 102 (cơ quan trên hệ thống hoặc ngoài)"
-    )
-    paper: bool = Field(False, description="Chỉ gửi bản giấy")
-
-
-class DraftIn(Schema):
-    organ: str = Field(description="Mã định danh QCVN 102 của cơ quan ban hành")
-    drafting_unit: str | None = Field(None, description="Mã định danh của đơn vị soạn thảo")
-    doc_type: str = Field(description="Loại văn bản, ví dụ report, official_letter")
-    summary: str = Field(max_length=500)
-    legal_normative: bool = False
-    body: str = ""
-    urgency: Urgency = Urgency.NORMAL
-    confidentiality: Confidentiality = Confidentiality.NONE
-    signer: int | None = Field(None, description="Mã cán bộ người ký")
-    signing_marker: str = ""
-    on_behalf_of: str = ""
-    signer_title: str = ""
-    recipients: list[RecipientIn] = Field(default_factory=list)
-    compose: bool = Field(False, description="Soạn tệp DOCX theo mẫu Nghị định 30/2020")
-
-
-class OutgoingAction(StrEnum):
-    SUBMIT = "submit"
-    APPROVE = "approve"
-    SEND_BACK = "send_back"
-    SIGN = "sign"
-    ISSUE = "issue"
-    DISTRIBUTE = "distribute"
-    CANCEL = "cancel"
-
-
-class OutgoingActionIn(Schema):
-    action: OutgoingAction
-    note: str = ""
-    version: int | None = Field(None, description="Phiên bản văn bản mà người thao tác đang xem")
-    approver: int | None = Field(None, description="Người phê duyệt (action=submit)")
-    reviewers: list[int] = Field(default_factory=list, description="Người cho ý kiến, theo thứ tự")
-    copies: int | None = Field(None, description="Số lượng bản (action=issue)")
-    passphrase: str | None = Field(
-        None,
-        description="Mật khẩu khóa ký số: của người ký (action=sign), của cơ quan (action=issue)",
-    )
-
-
-class IncomingAction(StrEnum):
-    REGISTER = "register"
-    ASSIGN = "assign"
-    START = "start"
-    COMPLETE = "complete"
-    REFUSE = "refuse"
-    REPLY = "reply"
-
-
-class IncomingActionIn(Schema):
-    action: IncomingAction
-    note: str = Field("", description="Ghi chú; lý do khi từ chối; kết quả khi hoàn thành")
-    version: int | None = None
-    assignee: int | None = Field(None, description="Mã cán bộ xử lý (action=assign)")
-    deadline_days: int | None = Field(None, description="Thời hạn xử lý, ngày làm việc")
-    summary: str = Field("", description="Trích yếu văn bản trả lời (action=reply)")
-    doc_type: str = "official_letter"
-
-
-class DocumentQuery(Schema):
-    state: OutgoingState | None = None
-
-
-class IncomingQuery(Schema):
-    queue: bool = Field(False, description="Chỉ văn bản đang chờ tôi, khẩn nhất trước")
 
 
 def _act(run: Callable[[], Any]) -> Any:
@@ -235,6 +63,10 @@ def _act(run: Callable[[], Any]) -> Any:
     except services.Conflict as error:
         raise Problem(
             409, "conflict", _("Văn bản vừa được người khác xử lý"), str(error)
+        ) from error
+    except services.ChainConflict as error:
+        raise Problem(
+            409, "conflict", _("Quy trình duyệt vừa được người khác sửa"), str(error)
         ) from error
     except (services.NotEditable, services.ImmutableDocument) as error:
         raise Problem(409, "immutable", _("Văn bản không được sửa"), str(error)) from error
@@ -254,10 +86,22 @@ def _organ(identifier: str | None, field: str) -> Organ | None:
 def _official(pk: int | None, field: str) -> Official | None:
     if pk is None:
         return None
-    official = Official.objects.filter(pk=pk).select_related("user").first()
+    official = Official.objects.filter(pk=pk).select_related("user", "organ").first()
     if official is None:
         raise services.DocumentError({field: [_("Không có cán bộ này.")]})
     return official
+
+
+def _officials(pks: list[int], field: str) -> list[Official]:
+    """The officials of `pks` in order; DocumentError naming `<field>.<i>` for an unknown one."""
+    return [o for i, pk in enumerate(pks) if (o := _official(pk, f"{field}.{i}")) is not None]
+
+
+def _specs(recipients: list[RecipientIn]) -> list[services.RecipientSpec]:
+    return [
+        services.RecipientSpec(name=r.name, identifier=r.identifier, paper=r.paper)
+        for r in recipients
+    ]
 
 
 @router.get(
@@ -313,10 +157,7 @@ def document_create(request: HttpRequest, payload: DraftIn) -> Status:
             signing_marker=payload.signing_marker,
             on_behalf_of=payload.on_behalf_of,
             signer_title=payload.signer_title,
-            recipients=[
-                services.RecipientSpec(name=r.name, identifier=r.identifier, paper=r.paper)
-                for r in payload.recipients
-            ],
+            recipients=_specs(payload.recipients),
             compose_now=payload.compose,
         )
     )
@@ -337,6 +178,77 @@ def document_search(request: HttpRequest, filters: Query[search_api.SearchQuery]
 
 
 @router.get(
+    "/documents/approval-chains",
+    response={200: list[ChainOut], **AUTH_PROBLEMS, 422: ProblemOut},
+    auth=django_auth,
+    summary="Quy trình duyệt đã lưu / saved approval chains",
+    operation_id="document_chain_list",
+)
+def chain_list(request: HttpRequest, filters: Query[ChainQuery]) -> list[ApprovalChain]:
+    """The saved approval chains the caller sees (of organs where they view documents or keep
+    the chains), of one organ with `organ`. A draft of the organ or of its drafting unit is
+    sent along an active one with `chain` at `submit`."""
+    chains = chains_selectors.chains_for(user=request.user)
+    if filters.organ:
+        chains = chains.filter(organ=_organ(filters.organ, "organ"))
+    if filters.active is not None:
+        chains = chains.filter(active=filters.active)
+    return list(chains.order_by("organ__tree_path", "name", "pk"))
+
+
+@router.post(
+    "/documents/approval-chains",
+    response={201: ChainOut, **WRITE},
+    auth=django_auth,
+    summary="Tạo quy trình duyệt / create a saved approval chain",
+    operation_id="document_chain_create",
+)
+def chain_create(request: HttpRequest, payload: ChainIn) -> Status:
+    """A new chain of `organ`, for those who keep its chains (its leaders): `reviewers` in
+    order, then the `approver`, all of the organ or its units, nobody twice."""
+    organ = _organ(payload.organ, "organ")
+    reviewers = _officials(payload.reviewers, "reviewers")
+    approver = _official(payload.approver, "approver")
+    chain = _act(
+        lambda: services.chain_create(
+            organ=organ,
+            actor=request.user,
+            name=payload.name,
+            reviewers=reviewers,
+            approver=approver,
+        )
+    )
+    return Status(201, chains_selectors.chain_for(user=request.user, pk=chain.pk))
+
+
+@router.patch(
+    "/documents/approval-chains/{pk}",
+    response={200: ChainOut, **WRITE},
+    auth=django_auth,
+    summary="Sửa quy trình duyệt / update a saved approval chain",
+    operation_id="document_chain_update",
+)
+def chain_update(request: HttpRequest, pk: int, payload: ChainPatchIn) -> ApprovalChain:
+    """Rename, replace the reviewers and/or the approver, deactivate (`active: false`) or
+    activate again. Documents already sent along the chain keep the steps they were given."""
+    chain = chains_selectors.chain_for(user=request.user, pk=pk)
+    reviewers = None if payload.reviewers is None else _officials(payload.reviewers, "reviewers")
+    approver = _official(payload.approver, "approver")
+    _act(
+        lambda: services.chain_update(
+            chain=chain,
+            actor=request.user,
+            name=payload.name,
+            reviewers=reviewers,
+            approver=approver,
+            active=payload.active,
+            version=payload.version,
+        )
+    )
+    return chains_selectors.chain_for(user=request.user, pk=pk)
+
+
+@router.get(
     "/documents/{pk}",
     response={200: DocumentOut, **READ},
     auth=django_auth,
@@ -347,6 +259,49 @@ def document_detail(request: HttpRequest, pk: int) -> Document:
     return selectors.document_for(user=request.user, pk=pk)
 
 
+# Fields of a draft that a PATCH may set to null (the others keep their value on null).
+NULLABLE = frozenset({"drafting_unit", "signer"})
+
+
+@router.patch(
+    "/documents/{pk}",
+    response={200: DocumentOut, **WRITE},
+    auth=django_auth,
+    summary="Sửa dự thảo / edit a draft",
+    operation_id="document_update",
+)
+def document_update(request: HttpRequest, pk: int, payload: DraftPatchIn) -> Document:
+    """Change the fields given of a draft (or of a document sent back to drafting) and, with
+    `recipients`, its whole "Nơi nhận"; a draft composed from the template is composed again.
+    409 past the draft (an issued document is corrected by a new one) or on a stale
+    `version`; 422 naming each bad field."""
+    document = selectors.document_for(user=request.user, pk=pk)
+    given = payload.model_fields_set - {"version", "recipients"}
+    changes: dict[str, Any] = {
+        name: getattr(payload, name)
+        for name in sorted(given)
+        if getattr(payload, name) is not None or name in NULLABLE
+    }
+    if "drafting_unit" in changes:
+        changes["drafting_unit"] = _organ(payload.drafting_unit, "drafting_unit")
+    if "signer" in changes:
+        changes["signer"] = _official(payload.signer, "signer")
+    for name in ("urgency", "confidentiality"):
+        if name in changes:
+            changes[name] = str(changes[name].value)
+    recipients = None if payload.recipients is None else _specs(payload.recipients)
+    _act(
+        lambda: services.draft_update(
+            document=document,
+            actor=request.user,
+            changes=changes,
+            recipients=recipients,
+            version=payload.version,
+        )
+    )
+    return selectors.document_for(user=request.user, pk=pk)
+
+
 @router.post(
     "/documents/{pk}/files",
     response={201: DocumentOut, **WRITE},
@@ -354,12 +309,23 @@ def document_detail(request: HttpRequest, pk: int) -> Document:
     summary="Tải lên dự thảo / upload a draft file",
     operation_id="document_file_upload",
 )
-def document_file_upload(request: HttpRequest, pk: int, file: File[UploadedFile]) -> Status:
-    """A DOCX or PDF for a draft, checked by its content."""
+def document_file_upload(
+    request: HttpRequest,
+    pk: int,
+    file: File[UploadedFile],
+    version: Form[int | None] = None,
+) -> Status:
+    """A DOCX or PDF for a draft, checked by its content: a new version of the draft file (it
+    replaces the previous one; files are never overwritten), with the optional `version` of
+    the document the uploader saw."""
     document = selectors.document_for(user=request.user, pk=pk)
     _act(
         lambda: services.attach_file(
-            document=document, actor=request.user, name=file.name or "tep", data=file.read()
+            document=document,
+            actor=request.user,
+            name=file.name or "tep",
+            data=file.read(),
+            version=version,
         )
     )
     return Status(201, selectors.document_for(user=request.user, pk=pk))
@@ -373,23 +339,26 @@ def document_file_upload(request: HttpRequest, pk: int, file: File[UploadedFile]
     operation_id="document_act",
 )
 def document_act(request: HttpRequest, pk: int, payload: OutgoingActionIn) -> Document:
-    """submit (with approver and reviewers), approve or send_back (the current reviewer; the
-    signer or clerk sends back an approved one), sign, issue, distribute, cancel."""
+    """submit (with approver and reviewers, or a saved `chain`), approve or send_back (the
+    current reviewer; the signer or clerk sends back an approved one), sign, issue,
+    distribute, cancel."""
     document = selectors.document_for(user=request.user, pk=pk)
     user, note, version = request.user, payload.note, payload.version
     A = OutgoingAction
 
     def run() -> Document:
         if payload.action == A.SUBMIT:
-            approver = _official(payload.approver, "approver")
-            if approver is None:
-                raise services.DocumentError({"approver": [_("Chọn người phê duyệt.")]})
-            reviewers = [_official(r, "reviewers") for r in payload.reviewers]
+            chain = None
+            if payload.chain is not None:
+                chain = ApprovalChain.objects.filter(pk=payload.chain).first()
+                if chain is None:
+                    raise services.DocumentError({"chain": [_("Không có quy trình duyệt này.")]})
             return services.submit_for_review(
                 document=document,
                 actor=user,
-                approver=approver,
-                reviewers=[r for r in reviewers if r is not None],
+                approver=_official(payload.approver, "approver"),
+                reviewers=_officials(payload.reviewers, "reviewers"),
+                chain=chain,
                 version=version,
             )
         if payload.action == A.SEND_BACK and document.state != OutgoingState.IN_REVIEW:

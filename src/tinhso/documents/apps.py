@@ -7,7 +7,7 @@ class DocumentsConfig(AppConfig):
     verbose_name = _("Văn bản")
 
     def ready(self) -> None:
-        from tinhso.core import periodic
+        from tinhso.core import filesweep, periodic
         from tinhso.core.seeding import register
         from tinhso.documents import hooks
         from tinhso.documents.deadlines import watch_deadlines
@@ -15,6 +15,7 @@ class DocumentsConfig(AppConfig):
         from tinhso.documents.signing import PadesBackend
 
         hooks.register_signing_backend(PadesBackend())
+        filesweep.register(model="documents.DocumentFile", field="file", prefix="documents/")
         # After the directory (demo accounts), the signing keys (25) and the dossiers (30).
         register(order=35, name="documents", load=seed_documents)
 

@@ -86,7 +86,8 @@ def tell(s: Story) -> None:
             To(name="Thường trực Tỉnh ủy (để báo cáo)", paper=True),
         ],
     )
-    s.submit(at(18, "09:00"), plan, "chuyenvien.tinh", "lanhdao.tinh")
+    chairman = s.save_chain(at(18, "07:45"), "province", "Trình Chủ tịch UBND tỉnh", "lanhdao.tinh")
+    s.submit_along(at(18, "09:00"), plan, "chuyenvien.tinh", chairman)
     s.approve(at(17, "10:00"), plan, "lanhdao.tinh")
     s.sign(at(17, "10:05"), plan, "lanhdao.tinh")
     s.issue(at(17, "14:00"), plan, "vanthu.tinh")

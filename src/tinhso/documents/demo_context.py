@@ -1,6 +1,6 @@
 """The cast and the clock of the demo documents (`documents.demo`): the organs and demo
 officials who act, and each step run through the real services at its hour of a working day
-before `now` (`services.common.acting_at`)."""
+before `now` (`core.clock.acting_at`)."""
 
 from __future__ import annotations
 
@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from tinhso.core.clock import acting_at
 from tinhso.directory.models import Official, Organ, OrganIdentifier
 from tinhso.documents import compose, services
 from tinhso.documents.models import Document, IncomingDocument
 from tinhso.documents.selectors import due_soon_horizon
-from tinhso.documents.services.common import acting_at, calendar
+from tinhso.documents.services.common import calendar
 from tinhso.documents.services.composing import layout_for
 from tinhso.documents.signing import NoSigningKey, organ_identity, personal_identity
 from tinhso.signatures.services import DEV_PASSPHRASE
@@ -175,6 +176,27 @@ class Story:
             document=document,
             actor=self.user(author),
             approver=self.people[approver],
+        )
+
+    def save_chain(self, when: datetime, organ: str, name: str, approver: str) -> Any:
+        """The organ's leader saves an approval chain ending with `approver` (a leader too)."""
+        return self.do(
+            when,
+            services.chain_create,
+            organ=self.organs[organ],
+            actor=self.user(approver),
+            name=name,
+            approver=self.people[approver],
+        )
+
+    def submit_along(self, when: datetime, document: Document, author: str, chain: Any) -> None:
+        """The drafter sends `document` along a saved chain."""
+        self.do(
+            when,
+            services.submit_for_review,
+            document=document,
+            actor=self.user(author),
+            chain=chain,
         )
 
     def approve(self, when: datetime, document: Document, approver: str) -> None:

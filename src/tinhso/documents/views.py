@@ -4,7 +4,6 @@ back as Vietnamese messages beside their fields or at the top of the page."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -21,7 +20,8 @@ from django.views.decorators.http import require_POST
 from tinhso.directory.models import Official, Organ
 from tinhso.directory.permissions import Action as Permission
 from tinhso.directory.permissions import can, organs_in_scope
-from tinhso.documents import registers, selectors, services
+from tinhso.documents import chains_selectors, registers, selectors, services
+from tinhso.documents.models import ApprovalChain, Document, Recipient
 from tinhso.documents.models.choices import (
     CONFIDENTIALITY_CHOICES,
     MARKER_CHOICES,
@@ -29,7 +29,7 @@ from tinhso.documents.models.choices import (
     URGENCY_CHOICES,
     CorrectionKind,
 )
-from tinhso.documents.states import IllegalTransition
+from tinhso.documents.states import IllegalTransition, OutgoingState
 
 
 def _require(request: HttpRequest) -> None:
@@ -170,23 +170,129 @@ def draft(request: HttpRequest) -> HttpResponse:
     return render(request, "documents/draft.html", context)
 
 
+# The draft's text fields the edit form posts as they are (the others are looked up).
+TEXT_FIELDS = (
+    "doc_type",
+    "summary",
+    "urgency",
+    "confidentiality",
+    "body",
+    "signing_marker",
+    "on_behalf_of",
+    "signer_title",
+)
+
+
+def _edit_values(document: Document) -> dict[str, Any]:
+    """The edit form's values as the draft holds them (the form posts the same names)."""
+    lines = list(document.recipients.all())
+    Channel = Recipient.Channel
+    return {
+        "doc_type": document.doc_type,
+        "legal_normative": document.legal_normative,
+        "summary": document.summary,
+        "urgency": document.urgency,
+        "confidentiality": document.confidentiality,
+        "drafting_unit": str(document.drafting_unit_id or ""),
+        "signer": str(document.signer_id or ""),
+        "signing_marker": document.signing_marker,
+        "on_behalf_of": document.on_behalf_of,
+        "signer_title": document.signer_title,
+        "body": document.body,
+        "internal": [str(r.organ_id) for r in lines if r.channel == Channel.INTERNAL],
+        "outside": "\n".join(
+            f"{r.identifier} | {r.name}" for r in lines if r.channel == Channel.EXCHANGE
+        ),
+        "paper": "\n".join(r.name for r in lines if r.channel == Channel.PAPER),
+    }
+
+
+def _detail_context(
+    request: HttpRequest,
+    document: Document,
+    *,
+    edit_values: dict[str, Any] | None = None,
+    edit_errors: dict[str, list[str]] | None = None,
+) -> dict[str, Any]:
+    """The document page, with the draft's edit form for those who may edit it (open, with
+    the values posted and their errors, after a refused edit)."""
+    user = request.user
+    actions = selectors.outgoing_actions(user=user, document=document)
+    context: dict[str, Any] = {
+        "document": document,
+        "actions": actions,
+        "step": services.current_step(document),
+        "approvers": selectors.approvers_of(document),
+        "chains": chains_selectors.chains_for_document(document) if "submit" in actions else [],
+        "correction_kinds": CorrectionKind.choices,
+        "editable": document.state == OutgoingState.DRAFT
+        and selectors.may(user, Permission.DRAFT_DOCUMENT, document.organ, document.drafting_unit),
+    }
+    if context["editable"]:
+        values = edit_values if edit_values is not None else _edit_values(document)
+        choices = _draft_context(request)
+        context["edit"] = {
+            **{k: choices[k] for k in ("types", "urgencies", "markers", "signers")},
+            "units": choices["units"] | Organ.objects.filter(pk=document.drafting_unit_id or 0),
+            "recipients": Organ.objects.exclude(pk=document.organ_id).order_by("tree_path"),
+            "secrecy": CONFIDENTIALITY_CHOICES,
+            "values": values,
+            "chosen": values.get("internal", []),
+            "errors": edit_errors or {},
+            "open": edit_errors is not None or edit_values is not None,
+        }
+    return context
+
+
 @never_cache
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """An outgoing document: its facts, files, recipients, chain, history and actions."""
+    """An outgoing document: its facts, files, recipients, chain, history, actions, and the
+    edit form while it is a draft."""
     _require(request)
     document = selectors.document_for(user=request.user, pk=pk)
-    return render(
-        request,
-        "documents/detail.html",
-        {
-            "document": document,
-            "actions": selectors.outgoing_actions(user=request.user, document=document),
-            "step": services.current_step(document),
-            "approvers": selectors.approvers_of(document),
-            "correction_kinds": CorrectionKind.choices,
-        },
-    )
+    return render(request, "documents/detail.html", _detail_context(request, document))
+
+
+@never_cache
+@login_required
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit a draft: its fields, "Nơi nhận" and file (`services.draft_update`); errors come
+    back beside the fields of the form on the document page."""
+    _require(request)
+    document = selectors.document_for(user=request.user, pk=pk)
+    if request.method != "POST":
+        return redirect("documents:detail", pk=pk)
+    post = request.POST
+    changes: dict[str, Any] = {name: post.get(name, "") for name in TEXT_FIELDS}
+    changes["legal_normative"] = bool(post.get("legal_normative"))
+    changes["drafting_unit"] = Organ.objects.filter(pk=post.get("drafting_unit") or 0).first()
+    changes["signer"] = Official.objects.filter(pk=post.get("signer") or 0).first()
+    try:
+        services.draft_update(
+            document=document,
+            actor=request.user,
+            changes=changes,
+            recipients=_recipient_specs(request),
+            upload=_upload(request),
+            version=_version(request),
+        )
+    except ValidationError as error:
+        errors = _errors(error)
+    except services.Conflict as error:
+        errors = {"form": [str(error)]}
+    except (PermissionError, services.NotEditable) as error:
+        messages.error(request, str(error))  # no form to come back to
+        return redirect("documents:detail", pk=pk)
+    else:
+        messages.success(request, _("Đã lưu dự thảo."))
+        return redirect("documents:detail", pk=pk)
+    document = selectors.document_for(user=request.user, pk=pk)
+    values = {**post.dict(), "internal": post.getlist("internal")}
+    if "form" in errors:  # someone else acted first: show the draft as it now is
+        values = _edit_values(document)
+    context = _detail_context(request, document, edit_values=values, edit_errors=errors)
+    return render(request, "documents/detail.html", context)
 
 
 def _outgoing_action(request: HttpRequest, document: Any, action: str) -> Any:
@@ -194,15 +300,22 @@ def _outgoing_action(request: HttpRequest, document: Any, action: str) -> Any:
     note, passphrase = post.get("note", ""), post.get("passphrase") or None
     signed = _upload(request, "signed_pdf") if action == "sign" else None
     if action == "submit":
+        if post.get("chain", "").isdigit():
+            chain = ApprovalChain.objects.filter(pk=int(post["chain"])).first()
+            if chain is None:
+                raise services.DocumentError({"chain": [_("Không có quy trình duyệt này.")]})
+            return services.submit_for_review(
+                document=document, actor=user, chain=chain, version=version
+            )
         ids = [int(v) for v in post.getlist("reviewers") if v.isdigit()]
         approver_id = int(post["approver"]) if post.get("approver", "").isdigit() else 0
         chosen = Official.objects.in_bulk([*ids, approver_id])
-        approver = chosen.get(approver_id)
-        if approver is None:
-            raise services.DocumentError({"approver": [_("Chọn người phê duyệt.")]})
-        reviewers = [chosen[i] for i in ids if i in chosen]
         return services.submit_for_review(
-            document=document, actor=user, approver=approver, reviewers=reviewers, version=version
+            document=document,
+            actor=user,
+            approver=chosen.get(approver_id),
+            reviewers=[chosen[i] for i in ids if i in chosen],
+            version=version,
         )
     simple: dict[str, Callable[[], Any]] = {
         "agree": lambda: services.review(
@@ -364,122 +477,3 @@ def classified(request: HttpRequest) -> HttpResponse:
             )
             return redirect("documents:detail", pk=document.pk)
     return render(request, "documents/classified.html", context)
-
-
-@never_cache
-@login_required
-def receive(request: HttpRequest) -> HttpResponse:
-    """The clerk records (and registers) a document that arrived on paper, with its scan."""
-    _require(request)
-    organs = organs_in_scope(request.user, Permission.REGISTER_DOCUMENT)
-    context: dict[str, Any] = {
-        "organs": organs,
-        "urgencies": URGENCY_CHOICES,
-        "secrecy": CONFIDENTIALITY_CHOICES,
-        "values": request.POST,
-        "errors": {},
-    }
-    if request.method == "POST":
-        post = request.POST
-        upload = _upload(request)
-        try:
-            incoming = services.receive_paper(
-                organ=get_object_or_404(organs, pk=post.get("organ") or 0),
-                actor=request.user,
-                sender_name=post.get("sender_name", ""),
-                sender_identifier=post.get("sender_identifier", "").strip(),
-                sender_notation=post.get("sender_notation", ""),
-                sender_date=_date(post.get("sender_date", "")),
-                type_name=post.get("type_name", ""),
-                summary=post.get("summary", ""),
-                signer_name=post.get("signer_name", ""),
-                urgency=post.get("urgency", "normal"),
-                confidentiality=post.get("confidentiality", "none"),
-                files=[upload] if upload else [],
-            )
-        except ValidationError as error:
-            context["errors"] = _errors(error)
-        except PermissionError as error:
-            raise PermissionDenied(str(error)) from error
-        else:
-            messages.success(request, _("Đã vào sổ văn bản đến số %(n)s.") % {"n": incoming.number})
-            return redirect("documents:incoming_detail", pk=incoming.pk)
-    return render(request, "documents/receive.html", context)
-
-
-def _date(value: str) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        raise services.DocumentError({"sender_date": [_("Ngày không hợp lệ.")]}) from None
-
-
-@never_cache
-@login_required
-def incoming_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request)
-    incoming = selectors.incoming_one(user=request.user, pk=pk)
-    files = selectors.incoming_files(incoming)
-    return render(
-        request,
-        "documents/incoming.html",
-        {
-            "incoming": incoming,
-            "files": files,
-            "marker": selectors.marker(incoming),
-            "actions": selectors.incoming_actions(user=request.user, incoming=incoming),
-            "handlers": selectors.handlers_of(incoming),
-            "types": TYPE_CHOICES,
-        },
-    )
-
-
-def _incoming_action(request: HttpRequest, incoming: Any, action: str) -> Any:
-    user, post, version = request.user, request.POST, _version(request)
-    if action == "register":
-        return services.register_incoming(incoming=incoming, actor=user, version=version)
-    if action == "assign":
-        days = post.get("deadline_days", "")
-        return services.assign(
-            incoming=incoming,
-            actor=user,
-            assignee=get_object_or_404(Official, pk=post.get("assignee") or 0),
-            deadline_days=int(days) if days.isdigit() else None,
-            note=post.get("note", ""),
-            version=version,
-        )
-    if action == "start":
-        return services.start_handling(incoming=incoming, actor=user, version=version)
-    if action == "complete":
-        return services.complete(
-            incoming=incoming, actor=user, note=post.get("note", ""), version=version
-        )
-    if action == "refuse":
-        return services.refuse(
-            incoming=incoming, actor=user, reason=post.get("note", ""), version=version
-        )
-    if action == "reply":
-        return services.reply(
-            incoming=incoming,
-            actor=user,
-            summary=post.get("summary", ""),
-            doc_type=post.get("doc_type", "official_letter"),
-            upload=_upload(request),
-            compose_now=not request.FILES,
-            version=version,
-        )
-    raise IllegalTransition(
-        incoming.state, action, selectors.incoming_actions(user=user, incoming=incoming)
-    )
-
-
-@require_POST
-@login_required
-def incoming_act(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request)
-    incoming = selectors.incoming_one(user=request.user, pk=pk)
-    action = request.POST.get("action", "")
-    result = _attempt(request, lambda: _incoming_action(request, incoming, action))
-    if action == "reply" and result is not None:
-        return redirect("documents:detail", pk=result.pk)
-    return redirect("documents:incoming_detail", pk=pk)

@@ -7,12 +7,13 @@ class DossiersConfig(AppConfig):
     verbose_name = _("Hồ sơ một cửa")
 
     def ready(self) -> None:
-        from tinhso.core import periodic
+        from tinhso.core import filesweep, periodic
         from tinhso.core.seeding import register
         from tinhso.dossiers.deadlines import watch_deadlines
         from tinhso.dossiers.seeding import seed_dossiers
 
         register(order=30, name="dossiers", load=seed_dossiers)
+        filesweep.register(model="dossiers.Attachment", field="file", prefix="dossiers/")
         periodic.register(
             name="dossiers.watch_deadlines",
             every_seconds=15 * 60,

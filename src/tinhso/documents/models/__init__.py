@@ -1,3 +1,4 @@
+from tinhso.documents.models.chains import ApprovalChain, ApprovalChainStep
 from tinhso.documents.models.choices import CorrectionKind
 from tinhso.documents.models.files import DocumentFile
 from tinhso.documents.models.history import DocumentEvent
@@ -13,6 +14,8 @@ from tinhso.documents.models.registers import Register
 from tinhso.documents.models.search import ExtractedText, SearchEntry
 
 __all__ = [
+    "ApprovalChain",
+    "ApprovalChainStep",
     "ApprovalStep",
     "ClassifiedContent",
     "CorrectionKind",

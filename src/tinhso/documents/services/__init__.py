@@ -2,6 +2,12 @@
 its audit entry; see each function for what it guarantees and raises."""
 
 from tinhso.documents.models import ClassifiedContent, ImmutableDocument
+from tinhso.documents.services.chains import (
+    ChainConflict,
+    chain_create,
+    chain_deactivate,
+    chain_update,
+)
 from tinhso.documents.services.common import Conflict, DocumentError, NotEditable, take_number
 from tinhso.documents.services.composing import compose_from_template
 from tinhso.documents.services.distribution import (
@@ -15,9 +21,9 @@ from tinhso.documents.services.drafting import (
     attach_file,
     correct,
     draft_create,
-    draft_update,
     register_classified,
 )
+from tinhso.documents.services.editing import draft_update
 from tinhso.documents.services.incoming import (
     assign,
     complete,
@@ -40,6 +46,7 @@ from tinhso.documents.services.workflow import (
 )
 
 __all__ = [
+    "ChainConflict",
     "ClassifiedContent",
     "Conflict",
     "DocumentError",
@@ -50,6 +57,9 @@ __all__ = [
     "assign",
     "attach_file",
     "cancel",
+    "chain_create",
+    "chain_deactivate",
+    "chain_update",
     "complete",
     "compose_from_template",
     "correct",

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -16,6 +13,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tinhso.core import clock
 from tinhso.core.services import audit_record
 from tinhso.directory.models import Organ
 from tinhso.directory.permissions import Action as Permission
@@ -52,26 +50,9 @@ class Conflict(Exception):
         )
 
 
-_acting_at: ContextVar[datetime | None] = ContextVar("documents_acting_at", default=None)
-
-
 def now() -> datetime:
     """The moment of a document action: the current time, or the one `acting_at` sets."""
-    moment = _acting_at.get()
-    return moment if moment is not None else timezone.now()
-
-
-@contextmanager
-def acting_at(moment: datetime) -> Iterator[None]:
-    """Run the services inside as if at `moment` (a timezone-aware time in the past): the
-    demo loader replays its story at the hours it happened. Never for user actions."""
-    if timezone.is_naive(moment):
-        raise ValueError("acting_at needs a timezone-aware moment")
-    token = _acting_at.set(moment)
-    try:
-        yield
-    finally:
-        _acting_at.reset(token)
+    return clock.now()
 
 
 def calendar(organ: Organ, at: datetime) -> WorkCalendar:

@@ -1,4 +1,4 @@
-"""Drafting outgoing documents: create, edit, attach, compose from the template, correct, and
+"""Drafting outgoing documents: create, attach, compose from the template, correct, and
 the register entry of a classified document."""
 
 from __future__ import annotations
@@ -51,22 +51,6 @@ from tinhso.documents.types import (
 )
 
 CONFIDENTIALITY_VALUES = frozenset(c.value for c in Confidentiality)
-# Fields of a draft that `draft_update` may change.
-EDITABLE = frozenset(
-    {
-        "doc_type",
-        "legal_normative",
-        "summary",
-        "body",
-        "place",
-        "urgency",
-        "drafting_unit",
-        "signer",
-        "signing_marker",
-        "on_behalf_of",
-        "signer_title",
-    }
-)
 
 
 @dataclass(frozen=True)
@@ -242,48 +226,6 @@ def draft_create(
         )
     elif compose_now:
         store_composed(document, actor)
-    return document
-
-
-@transaction.atomic
-def draft_update(
-    *,
-    document: Document,
-    actor: Any,
-    changes: dict[str, Any],
-    recipients: Sequence[RecipientSpec] | None = None,
-    version: int | None = None,
-) -> Document:
-    """Change fields of a draft (`EDITABLE`) and, when given, replace its recipient lines.
-
-    Raises NotEditable for anything but a draft (an issued document says how to correct it),
-    PermissionError, Conflict on a stale `version`, DocumentError by field.
-    """
-    document = lock(document, version)
-    editable(document)
-    require_drafter(actor, document)
-    unknown = sorted(set(changes) - EDITABLE)
-    if unknown:
-        raise DocumentError({name: [_("Trường này không sửa được.")] for name in unknown})
-    for name, value in changes.items():
-        setattr(document, name, value.strip() if isinstance(value, str) else value)
-    errors: dict[str, list[str]] = {}
-    _check_fields(document, errors)
-    if errors:
-        raise DocumentError(errors)
-    if recipients is not None:
-        lines = _recipients(document, recipients)
-        document.recipients.all().delete()
-        for line in lines:
-            line.save()
-    record(
-        document,
-        action="edit",
-        from_state=document.state,
-        actor=actor,
-        at=now(),
-        data={"fields": sorted(changes)},
-    )
     return document
 
 

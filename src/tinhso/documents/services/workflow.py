@@ -14,8 +14,9 @@ from tinhso.directory.models import Official
 from tinhso.directory.permissions import Action as Permission
 from tinhso.directory.permissions import can
 from tinhso.documents import compose, filecheck, hooks
-from tinhso.documents.models import ApprovalStep, Document, DocumentFile
+from tinhso.documents.models import ApprovalChain, ApprovalStep, Document, DocumentFile
 from tinhso.documents.notation import place_date_line
+from tinhso.documents.services.chains import chain_members
 from tinhso.documents.services.common import (
     DocumentError,
     check_upload,
@@ -78,30 +79,51 @@ def submit_for_review(
     *,
     document: Document,
     actor: Any,
-    approver: Official,
+    approver: Official | None = None,
     reviewers: Sequence[Official] = (),
+    chain: ApprovalChain | None = None,
     version: int | None = None,
 ) -> Document:
     """Send a draft along a new round of its approval chain: `reviewers` in order, then the
-    `approver`. The signer defaults to the approver when the draft names none.
+    `approver`; or the steps of a saved `chain` of its organ (or drafting unit), copied into
+    the document's approval steps now, so that a later edit of the chain leaves this round
+    alone. The signer defaults to the approver when the draft names none.
 
-    Raises IllegalTransition outside a draft, PermissionError, DocumentError by field (a
-    reviewer or approver without the right to approve, a draft without a file or body, no
-    one able to sign)."""
+    Raises IllegalTransition outside a draft, PermissionError, DocumentError by field (no
+    approver, both a saved chain and officials, a chain not in use or of another organ, a
+    reviewer or approver without the right to approve, a draft without a file or body, no one
+    able to sign)."""
     document = lock(document, version)
     from_state = document.state
     new_state = outgoing_next(OutgoingState(from_state), A.SUBMIT)
     require(actor, Permission.DRAFT_DOCUMENT, document.organ, document.drafting_unit)
-    chain = [*reviewers, approver]
+    if chain is not None:
+        if approver is not None or reviewers:
+            raise DocumentError(
+                {
+                    "chain": [
+                        _(
+                            "Chọn quy trình duyệt đã lưu hoặc tự chọn người duyệt, "
+                            "không chọn cả hai."
+                        )
+                    ]
+                }
+            )
+        reviewers, approver = chain_members(chain, document)
+    if approver is None:
+        raise DocumentError({"approver": [_("Chọn người phê duyệt.")]})
+    members = [*reviewers, approver]
     errors: dict[str, list[str]] = {}
-    if len({o.pk for o in chain}) != len(chain):
-        errors["reviewers"] = [_("Mỗi người chỉ xuất hiện một lần trong quy trình duyệt.")]
-    for i, official in enumerate(chain):
+    if len({o.pk for o in members}) != len(members):
+        errors["chain" if chain else "reviewers"] = [
+            _("Mỗi người chỉ xuất hiện một lần trong quy trình duyệt.")
+        ]
+    for i, official in enumerate(members):
         if not _may_approve(official, document):
-            field = "approver" if i == len(chain) - 1 else f"reviewers.{i}"
-            errors[field] = [
+            field = "approver" if i == len(members) - 1 else f"reviewers.{i}"
+            errors.setdefault("chain" if chain else field, []).append(
                 _("«%(n)s» không có quyền duyệt văn bản của cơ quan này.") % {"n": official}
-            ]
+            )
     if not document.body and latest_file(document, *DRAFT_KINDS) is None:
         errors["file"] = [_("Dự thảo chưa có nội dung: hãy tải tệp lên hoặc soạn theo mẫu.")]
     if document.signer is None:
@@ -112,23 +134,19 @@ def submit_for_review(
     if errors:
         raise DocumentError(errors)
     round_number = current_round(document) + 1
-    for order, official in enumerate(chain, start=1):
+    for order, official in enumerate(members, start=1):
         ApprovalStep.objects.create(
             document=document,
             round=round_number,
             order=order,
             official=official,
-            kind=ApprovalStep.Kind.APPROVE if order == len(chain) else ApprovalStep.Kind.REVIEW,
+            kind=ApprovalStep.Kind.APPROVE if order == len(members) else ApprovalStep.Kind.REVIEW,
         )
     document.state = new_state
-    record(
-        document,
-        action=A.SUBMIT,
-        from_state=from_state,
-        actor=actor,
-        at=now(),
-        data={"round": round_number, "chain": [o.pk for o in chain]},
-    )
+    data: dict[str, Any] = {"round": round_number, "chain": [o.pk for o in members]}
+    if chain is not None:
+        data |= {"approval_chain": chain.pk, "approval_chain_name": chain.name}
+    record(document, action=A.SUBMIT, from_state=from_state, actor=actor, at=now(), data=data)
     return document
 
 

@@ -5,7 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tinhso.documents import services
-from tinhso.documents.models import Document, IncomingDocument
+from tinhso.documents.models import ApprovalChain, Document, IncomingDocument
 from tinhso.documents.tests.conftest import PDF, draft, signed
 
 pytestmark = pytest.mark.django_db
@@ -156,6 +156,20 @@ def _registered(org):
     return services.register_incoming(incoming=incoming, actor=org["clerk"].user)
 
 
+def _chain(org):
+    return services.chain_create(
+        organ=org["province"],
+        actor=org["chairman"].user,
+        name="Qua Văn phòng",
+        reviewers=[org["office_head"]],
+        approver=org["chairman"],
+    )
+
+
+def _chain_payload(org):
+    return {"organ": "000.00.00.H33", "name": "Mới", "approver": org["chairman"].pk}
+
+
 def _draft_payload(org):
     return {
         "organ": "000.00.00.H33",
@@ -183,6 +197,28 @@ ENDPOINTS = {
         "/api/v1/documents/{pk}",
         None,
         {"clerk": 200, "drafter": 200, "chairman": 200, "handler": 200},
+    ),
+    "edit": (
+        draft,
+        "patch",
+        "/api/v1/documents/{pk}",
+        lambda org: {"summary": "Sửa"},
+        {"drafter": 200, "handler": 200, "clerk": 403, "chairman": 403},
+    ),
+    "chains": (None, "get", "/api/v1/documents/approval-chains", None, {}),
+    "chain_create": (
+        None,
+        "post",
+        "/api/v1/documents/approval-chains",
+        _chain_payload,
+        {"chairman": 201},
+    ),
+    "chain_update": (
+        _chain,
+        "patch",
+        "/api/v1/documents/approval-chains/{pk}",
+        lambda org: {"name": "Khác"},
+        {"chairman": 200, "clerk": 403, "drafter": 403, "handler": 403},
     ),
     "upload": (
         draft,
@@ -228,7 +264,8 @@ ENDPOINTS = {
         {"chairman": 200, "clerk": 403, "handler": 403},
     ),
 }
-LISTS = {"registers", "list", "search", "incoming_list"}
+LISTS = {"registers", "list", "search", "incoming_list", "chains"}
+CREATES = {"create", "chain_create"}
 
 
 def expected(endpoint, role):
@@ -237,7 +274,7 @@ def expected(endpoint, role):
     if endpoint in LISTS:
         return 200
     statuses = ENDPOINTS[endpoint][4]
-    if endpoint == "create":
+    if endpoint in CREATES:
         return statuses.get(role, 403)
     return statuses.get(role, 404)  # outside the caller's scope: not even seen
 
@@ -255,6 +292,8 @@ def test_authorization_matrix(client, org, endpoint, role):
         response = client.get(url)
     elif method == "file":
         response = client.post(url, {"file": SimpleUploadedFile("v2.pdf", PDF)})
+    elif method == "patch":
+        response = client.patch(url, body(org), content_type="application/json")
     else:
         response = post(client, url, body(org) if body else {})
     assert response.status_code == expected(endpoint, role), response.content
@@ -269,5 +308,7 @@ def test_authorization_matrix(client, org, endpoint, role):
         assert obj.version == before  # nothing happened
     if endpoint == "create" and response.status_code != 201:
         assert not Document.objects.filter(summary="Báo cáo").exists()
+    if endpoint == "chain_create" and response.status_code != 201:
+        assert not ApprovalChain.objects.exists()
     if endpoint == "register" and response.status_code != 200:
         assert not IncomingDocument.objects.filter(number__isnull=False).exists()

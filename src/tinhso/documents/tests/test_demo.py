@@ -3,7 +3,7 @@ the four levels in the expected states, real signatures where the signers have k
 the demo accounts' lists, figures that follow, and nothing more on a second run."""
 
 from collections import Counter
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
@@ -13,7 +13,6 @@ from tinhso.core.reporting import Period
 from tinhso.directory.models import Organ, User
 from tinhso.documents import demo, hooks, selectors
 from tinhso.documents.models import Document, DocumentFile, IncomingDocument
-from tinhso.documents.services import common
 from tinhso.documents.services.common import read_file
 from tinhso.documents.signing import PadesBackend
 from tinhso.documents.statistics.definitions import LEVEL_OF_KIND
@@ -161,12 +160,3 @@ def test_seed_small_scale_plays_the_demo_documents_once(capsys):
     assert "documents: 0 created" in capsys.readouterr().out
     assert _levels(Document) == OUTGOING and _levels(IncomingDocument) == INCOMING
     assert demo.generate() is False
-
-
-def test_acting_at_sets_the_services_clock_for_its_block_only():
-    moment = datetime(2020, 11, 3, 8, 0, tzinfo=timezone.get_current_timezone())
-    with common.acting_at(moment):
-        assert common.now() == moment
-    assert abs(common.now() - timezone.now()) < timedelta(seconds=5)
-    with pytest.raises(ValueError), common.acting_at(datetime(2020, 11, 3, 8, 0)):
-        pass

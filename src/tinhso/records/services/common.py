@@ -6,9 +6,9 @@ from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tinhso.core import clock
 from tinhso.core.services import audit_record
 from tinhso.directory.models import Organ
 from tinhso.directory.permissions import Action as Permission
@@ -33,8 +33,8 @@ class Conflict(Exception):
 
 
 def now() -> datetime:
-    """The current moment (tests replace it)."""
-    return timezone.now()
+    """The moment of a records action: the current time, or the one `acting_at` sets."""
+    return clock.now()
 
 
 def require(user: Any, permission: Permission, *organs: Organ | None) -> None:

@@ -1,4 +1,4 @@
-"""Vietnamese text pools of the document generator (bench/documents_gen.py): summaries by
+"""Vietnamese text pools of the year of demo documents (`yeardemo.generate`): summaries by
 type, topics, units, projects, meetings, the senders of incoming documents, and the sentences
 that make up the text of the files. Slots: {topic}, {topic2}, {place}, {unit}, {project},
 {meeting}, {month}, {quarter}, {year}, {next}, {n}."""
