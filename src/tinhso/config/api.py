@@ -8,6 +8,9 @@ from tinhso.documents.api import router as documents_router
 from tinhso.documents.stats_api import router as documents_stats_router
 from tinhso.dossiers.api import router as dossiers_router
 from tinhso.dossiers.stats_api import router as stats_router
+from tinhso.exchange.api import install_exchange_handlers
+from tinhso.exchange.api import router as exchange_router
+from tinhso.payments.api import router as payments_router
 from tinhso.procedures.api import router as procedures_router
 from tinhso.records.api import router as records_router
 from tinhso.workcalendar.api import router as calendar_router
@@ -25,6 +28,7 @@ api = NinjaAPI(
     renderer=Utf8JSONRenderer(),
 )
 install_problem_handlers(api)
+install_exchange_handlers(api)
 api.add_router("/", directory_router, tags=["directory"])
 api.add_router("/", calendar_router, tags=["calendar"])
 api.add_router("/", procedures_router, tags=["services"])
@@ -33,3 +37,5 @@ api.add_router("/", stats_router, tags=["statistics"])
 api.add_router("/", documents_router, tags=["documents"])
 api.add_router("/", documents_stats_router, tags=["statistics"])
 api.add_router("/", records_router, tags=["records"])
+api.add_router("/", payments_router, tags=["payments"])
+api.add_router("/", exchange_router, tags=["exchange"])

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "tinhso.notifications",
     "tinhso.signatures",
     "tinhso.exchange",
+    "tinhso.payments",
     "tinhso.dossiers",
     "tinhso.documents",
     "tinhso.records",
@@ -204,6 +205,53 @@ SIGNATURE_FETCH_REVOCATION = env.bool("SIGNATURE_FETCH_REVOCATION", default=Fals
 SIGNATURE_DEV_CA_CRL_URL = env.str(
     "SIGNATURE_DEV_CA_CRL_URL", default="http://crl.tinhso.invalid/dev-ca.crl"
 )
+
+# --- The exchange node (tinhso.exchange; docs/adr/0012-exchange-node.md) -----------------
+# PEM files of this node's edXML signing key and certificate (required outside DEBUG).
+EXCHANGE_KEY_FILE = env.str("EXCHANGE_KEY_FILE", default="")
+EXCHANGE_CERT_FILE = env.str("EXCHANGE_CERT_FILE", default="")
+# Without them, DEBUG makes a self-signed development identity once, kept here.
+EXCHANGE_DEV_IDENTITY = env.bool("EXCHANGE_DEV_IDENTITY", default=DEBUG)
+EXCHANGE_DEV_DIR = env.path("EXCHANGE_DEV_DIR", default=str(VAR_DIR / "exchange"))
+# The API key this node presents to each peer, by peer name: {"kien-giang": "…"}.
+EXCHANGE_PEER_KEYS = env.json("EXCHANGE_PEER_KEYS", default={})
+# Attempts before a message goes to the dead letters; the first retry waits this long (s).
+EXCHANGE_MAX_ATTEMPTS = env.int("EXCHANGE_MAX_ATTEMPTS", default=8)
+EXCHANGE_RETRY_BASE_SECONDS = env.float("EXCHANGE_RETRY_BASE_SECONDS", default=30.0)
+EXCHANGE_HTTP_TIMEOUT = env.float("EXCHANGE_HTTP_TIMEOUT", default=30.0)
+
+# --- Online payment (tinhso.payments; docs/adr/0013-payments.md) -------------------------
+# The simulators under /simulators/ (CardGatewaySimulator, PayGovSimulator): demo and tests.
+PAYMENT_SIMULATORS = env.bool("PAYMENT_SIMULATORS", default=DEBUG)
+PAYMENT_SIMULATOR_URL = env.str("PAYMENT_SIMULATOR_URL", default="http://127.0.0.1:8000")
+PAYMENT_GATEWAYS = {
+    "card": {
+        "CLASS": "tinhso.payments.gateways.card.CardGateway",
+        "TMN_CODE": env.str("PAYMENT_CARD_TMN_CODE", default="TINHSO01"),
+        "SECRET": env.str("PAYMENT_CARD_SECRET", default="card-simulator-secret"),
+        "PAY_URL": env.str("PAYMENT_CARD_PAY_URL", default="/simulators/the/thanh-toan/"),
+        "API_URL": env.str(
+            "PAYMENT_CARD_API_URL",
+            default=f"{PAYMENT_SIMULATOR_URL}/simulators/the/api/transaction",
+        ),
+        "TIMEOUT": env.float("PAYMENT_GATEWAY_TIMEOUT", default=10.0),
+    },
+    "paygov": {
+        "CLASS": "tinhso.payments.gateways.paygov.PayGovGateway",
+        "PARTNER_CODE": env.str("PAYMENT_PAYGOV_PARTNER_CODE", default="TINHSO"),
+        "SECRET": env.str("PAYMENT_PAYGOV_SECRET", default="paygov-simulator-secret"),
+        "PAY_URL": env.str("PAYMENT_PAYGOV_PAY_URL", default="/simulators/paygov/thanh-toan/"),
+        "API_URL": env.str(
+            "PAYMENT_PAYGOV_API_URL", default=f"{PAYMENT_SIMULATOR_URL}/simulators/paygov/api"
+        ),
+        "TIMEOUT": env.float("PAYMENT_GATEWAY_TIMEOUT", default=10.0),
+    },
+}
+PAYMENT_REQUEST_DAYS = env.int("PAYMENT_REQUEST_DAYS", default=30)
+PAYMENT_ATTEMPT_MINUTES = env.int("PAYMENT_ATTEMPT_MINUTES", default=15)
+PAYMENT_EXPIRY_GRACE_MINUTES = env.int("PAYMENT_EXPIRY_GRACE_MINUTES", default=15)
+PAYMENT_RECONCILE_AFTER_SECONDS = env.int("PAYMENT_RECONCILE_AFTER_SECONDS", default=600)
+PAYMENT_NOTICE_MAX_AGE_SECONDS = env.int("PAYMENT_NOTICE_MAX_AGE_SECONDS", default=900)
 
 # --- Background tasks (Django Tasks API) -----------------------------------------------
 TASK_BACKENDS = {

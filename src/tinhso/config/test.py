@@ -35,3 +35,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 # never into the developer's var/media (and every run starts without them).
 MEDIA_ROOT = tempfile.mkdtemp(prefix=f"tinhso-test-media-{os.getpid()}-")
 atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
+
+# The exchange node signs with a development identity made once per test process.
+EXCHANGE_DEV_IDENTITY = True
+EXCHANGE_DEV_DIR = Path(MEDIA_ROOT) / "exchange-node"
+
+# The payment gateway simulators answer in tests (tinhso.payments).
+PAYMENT_SIMULATORS = True

@@ -12,12 +12,16 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("thu-tuc/", include("tinhso.procedures.urls")),
     path("backoffice/thu-tuc/", include("tinhso.procedures.backoffice_urls")),
+    path("dich-vu-cong/thanh-toan/", include("tinhso.payments.urls")),
     path("dich-vu-cong/", include("tinhso.dossiers.citizen_urls")),
     path("", include("tinhso.dossiers.urls")),
     path("", include("tinhso.documents.urls")),
     path("", include("tinhso.records.urls")),
     path("", include("tinhso.web.urls")),
 ]
+
+if settings.PAYMENT_SIMULATORS:
+    urlpatterns.insert(0, path("simulators/", include("tinhso.payments.simulators.urls")))
 
 admin.site.site_header = settings.SITE_NAME
 admin.site.site_title = settings.SITE_NAME

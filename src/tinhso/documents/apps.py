@@ -9,12 +9,13 @@ class DocumentsConfig(AppConfig):
     def ready(self) -> None:
         from tinhso.core import filesweep, periodic
         from tinhso.core.seeding import register
-        from tinhso.documents import hooks
+        from tinhso.documents import exchange_glue, hooks
         from tinhso.documents.deadlines import watch_deadlines
         from tinhso.documents.seeding import seed_documents
         from tinhso.documents.signing import PadesBackend
 
         hooks.register_signing_backend(PadesBackend())
+        exchange_glue.connect()
         filesweep.register(model="documents.DocumentFile", field="file", prefix="documents/")
         # After the directory (demo accounts), the signing keys (25) and the dossiers (30).
         register(order=35, name="documents", load=seed_documents)

@@ -12,10 +12,14 @@
   exchange app (or a glue module) registers one with `register_exchange_dispatcher`, and can
   also poll `selectors.exchange_queue()`. It reports back through the services
   `recipient_mark_sent`, `recipient_mark_failed`, `recipient_status_update` and
-  `receive_from_exchange`.
+  `receive_from_exchange`. A *writer* registered with `register_exchange_writer` is called
+  instead inside the distributing transaction (the exchange's transactional outbox: the
+  message exists exactly when the distribution committed); a writer that raises rolls the
+  distribution back.
 - **Status reports.** Each step of an incoming document (QCVN 102 status 01–06) calls, on
   commit, every listener registered with `register_status_listener` with the incoming
-  document's id and the status code, so the exchange can send the `MessageStatus` package.
+  document's id and the status code, so the exchange can send the `MessageStatus` package;
+  `register_status_writer` does the same inside the step's transaction.
 """
 
 from __future__ import annotations
@@ -73,6 +77,8 @@ class SigningBackend(Protocol):
 _signing_backend: SigningBackend | None = None
 _exchange_dispatchers: list[Callable[[int], None]] = []
 _status_listeners: list[Callable[[int, str], None]] = []
+_exchange_writers: list[Callable[[int], None]] = []
+_status_writers: list[Callable[[int, str], None]] = []
 
 
 def register_signing_backend(backend: SigningBackend | None) -> None:
@@ -98,9 +104,22 @@ def register_status_listener(listener: Callable[[int, str], None]) -> None:
         _status_listeners.append(listener)
 
 
+def register_exchange_writer(writer: Callable[[int], None]) -> None:
+    """Call `writer(recipient_id)` inside each distributing transaction, for every outside
+    recipient queued; what it raises rolls the distribution back."""
+    if writer not in _exchange_writers:
+        _exchange_writers.append(writer)
+
+
+def register_status_writer(writer: Callable[[int, str], None]) -> None:
+    """Call `writer(incoming_id, status_code)` inside each incoming step's transaction."""
+    if writer not in _status_writers:
+        _status_writers.append(writer)
+
+
 def unregister(callback: Callable[..., None]) -> None:
-    """Remove a dispatcher or listener (tests, reconfiguration)."""
-    for registry in (_exchange_dispatchers, _status_listeners):
+    """Remove a dispatcher, listener or writer (tests, reconfiguration)."""
+    for registry in (_exchange_dispatchers, _status_listeners, _exchange_writers, _status_writers):
         while callback in registry:
             registry.remove(callback)
 
@@ -114,10 +133,16 @@ def _call_each(callbacks: list[Callable[..., None]], *args: Any) -> None:
 
 
 def queue_for_exchange(recipient_id: int) -> None:
-    """Hand `recipient_id` to the dispatchers once the current transaction commits."""
+    """Hand `recipient_id` to the writers now and to the dispatchers once the current
+    transaction commits."""
+    for writer in list(_exchange_writers):
+        writer(recipient_id)
     transaction.on_commit(lambda: _call_each(_exchange_dispatchers, recipient_id))
 
 
 def announce_status(incoming_id: int, code: str) -> None:
-    """Tell the listeners the new status of an incoming document once it is committed."""
+    """Tell the writers the new status of an incoming document now, and the listeners once
+    it is committed."""
+    for writer in list(_status_writers):
+        writer(incoming_id, code)
     transaction.on_commit(lambda: _call_each(_status_listeners, incoming_id, code))

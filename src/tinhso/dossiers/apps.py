@@ -10,9 +10,12 @@ class DossiersConfig(AppConfig):
         from tinhso.core import filesweep, periodic
         from tinhso.core.seeding import register
         from tinhso.dossiers.deadlines import watch_deadlines
+        from tinhso.dossiers.fees import SOURCE, on_paid
         from tinhso.dossiers.seeding import seed_dossiers
+        from tinhso.payments.hooks import register_paid_handler
 
         register(order=30, name="dossiers", load=seed_dossiers)
+        register_paid_handler(SOURCE, on_paid)
         filesweep.register(model="dossiers.Attachment", field="file", prefix="dossiers/")
         periodic.register(
             name="dossiers.watch_deadlines",

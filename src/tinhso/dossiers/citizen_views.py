@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tinhso.directory.models import Applicant
-from tinhso.dossiers import selectors, services
+from tinhso.dossiers import fees, selectors, services
 from tinhso.dossiers.models import Attachment, Dossier
 from tinhso.dossiers.states import IllegalTransition, State, allowed_actions
 from tinhso.dossiers.views import receipt_response
@@ -92,6 +92,8 @@ def file_online(request: HttpRequest, code: str) -> HttpResponse:
                 messages.success(
                     request, _("Đã nộp hồ sơ. Bộ phận một cửa sẽ tiếp nhận và báo mã hồ sơ.")
                 )
+                if fees.payment_request_of(dossier) is not None:
+                    messages.info(request, _("Hồ sơ có phí, lệ phí: bấm «chờ thanh toán» để nộp."))
                 return redirect("citizen:dossier", pk=dossier.pk)
         context["errors"] = errors
     return render(request, "dossiers/citizen/file.html", context)
@@ -117,6 +119,7 @@ def my_dossier(request: HttpRequest, pk: int) -> HttpResponse:
             "can_rate": dossier.state == State.RETURNED and not hasattr(dossier, "rating"),
             "supplement_note": last_request.note if last_request else "",
             "attachments": dossier.attachments.all(),
+            "payment_request": fees.payment_request_of(dossier),
         },
     )
 

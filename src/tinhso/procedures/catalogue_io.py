@@ -74,6 +74,34 @@ def _int(item: dict[str, Any], key: str, where: str, default: int | None = None)
     return int(value)  # type: ignore[arg-type]
 
 
+def _check_fee_rules(fee: dict[str, Any], where: str) -> None:
+    """The optional schedule keys of a fee: tiers by quantity, a maximum, exemptions."""
+    for key in ("legal_basis", "quantity_field", "unit"):
+        _text(fee, key, where, required=False)
+    if fee.get("maximum") is not None:
+        _int(fee, "maximum", where)
+    tiers, exemptions = fee.get("tiers", []), fee.get("exemptions", [])
+    _require(isinstance(tiers, list), f"{where}.tiers", _("phải là danh sách."))
+    _require(isinstance(exemptions, list), f"{where}.exemptions", _("phải là danh sách."))
+    for i, tier in enumerate(tiers):
+        _require(isinstance(tier, dict), f"{where}.tiers[{i}]", _("phải là đối tượng."))
+        _int(tier, "amount", f"{where}.tiers[{i}]")
+        _require(
+            _int(tier, "from", f"{where}.tiers[{i}]") >= 2,
+            f"{where}.tiers[{i}].from",
+            _("bậc giá bắt đầu từ đơn vị thứ 2 trở đi."),
+        )
+    for i, item in enumerate(exemptions):
+        here = f"{where}.exemptions[{i}]"
+        _require(isinstance(item, dict), here, _("phải là đối tượng."))
+        _text(item, "category", here)
+        _require(
+            0 < _int(item, "reduction", here) <= 100,
+            f"{here}.reduction",
+            _("mức giảm là phần trăm từ 1 đến 100."),
+        )
+
+
 def _check_procedure(
     p: dict[str, Any], where: str, fields: set[str], organs: dict[str, int]
 ) -> None:
@@ -129,6 +157,7 @@ def _check_procedure(
         )
         _text(fee, "name", here)
         _int(fee, "amount", here)
+        _check_fee_rules(fee, here)
     steps = []
     for i, step in enumerate(p.get("steps", [])):
         here = f"{where}.steps[{i}]"
@@ -247,6 +276,12 @@ def import_catalogue(document: dict[str, Any], *, actor: Any = None) -> dict[str
                 name=f["name"],
                 amount=f["amount"],
                 note=f.get("note", ""),
+                legal_basis=f.get("legal_basis", "").strip(),
+                quantity_field=f.get("quantity_field", "").strip(),
+                unit=f.get("unit", "").strip(),
+                tiers=list(f.get("tiers", [])),
+                maximum=f.get("maximum"),
+                exemptions=list(f.get("exemptions", [])),
             )
             for f in p.get("fees", [])
         ]
@@ -286,6 +321,21 @@ def import_catalogue(document: dict[str, Any], *, actor: Any = None) -> dict[str
             data={"procedures": len(procedures), "created": created},
         )
     return {"procedures": len(procedures), "created": created, "updated": len(procedures) - created}
+
+
+def _fee_out(f: Fee) -> dict[str, Any]:
+    out: dict[str, Any] = {"kind": f.kind, "name": f.name, "amount": f.amount, "note": f.note}
+    # The schedule keys only when set, so that simple catalogues stay as they were.
+    optional = {
+        "legal_basis": f.legal_basis,
+        "quantity_field": f.quantity_field,
+        "unit": f.unit,
+        "tiers": f.tiers,
+        "maximum": f.maximum,
+        "exemptions": f.exemptions,
+    }
+    out.update({k: v for k, v in optional.items() if v not in ("", [], None)})
+    return out
 
 
 def export_catalogue(procedures: Iterable[Procedure] | None = None) -> dict[str, Any]:
@@ -341,10 +391,7 @@ def export_catalogue(procedures: Iterable[Procedure] | None = None) -> dict[str,
                     }
                     for d in p.required_documents.all()
                 ],
-                "fees": [
-                    {"kind": f.kind, "name": f.name, "amount": f.amount, "note": f.note}
-                    for f in p.fees.all()
-                ],
+                "fees": [_fee_out(f) for f in p.fees.all()],
                 "steps": [
                     {
                         "key": s.key,

@@ -18,6 +18,10 @@ from openpyxl.utils import get_column_letter
 from tinhso.procedures.catalogue_io import FORMAT, CatalogueError
 
 # sheet title, the document list it holds, its columns (JSON-valued columns marked *).
+# The fee schedule's optional columns (tinhso.payments.fees); files without them still load.
+FEE_SCHEDULE = ("legal_basis", "quantity_field", "unit", "tiers*", "maximum", "exemptions*")
+OPTIONAL = frozenset(c.rstrip("*") for c in FEE_SCHEDULE)
+
 SHEETS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("Lĩnh vực", "fields", ("code", "name")),
     (
@@ -45,7 +49,11 @@ SHEETS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
         "required_documents",
         ("procedure", "name", "originals", "copies", "optional"),
     ),
-    ("Phí, lệ phí", "fees", ("procedure", "kind", "name", "amount", "note")),
+    (
+        "Phí, lệ phí",
+        "fees",
+        ("procedure", "kind", "name", "amount", "note", *FEE_SCHEDULE),
+    ),
     (
         "Quy trình",
         "steps",
@@ -112,6 +120,8 @@ def from_xlsx(data: bytes) -> dict[str, Any]:
         sheet_rows = list(book[title].iter_rows(values_only=True))
         header = [str(h or "") for h in (sheet_rows[0] if sheet_rows else ())]
         wanted = [c.rstrip("*") for c in columns]
+        if key == "fees" and header[: len(wanted)] != wanted:
+            wanted = [c for c in wanted if c not in OPTIONAL]  # a file from before the schedule
         if header[: len(wanted)] != wanted:
             raise CatalogueError(
                 f"{title}!A1", _("dòng tiêu đề phải là: %(c)s.") % {"c": ", ".join(wanted)}
@@ -122,6 +132,8 @@ def from_xlsx(data: bytes) -> dict[str, Any]:
                 continue
             item: dict[str, Any] = {}
             for index, column in enumerate(columns):
+                if column.rstrip("*") not in wanted:
+                    continue
                 value = row[index] if index < len(row) else None
                 name = column.rstrip("*")
                 if column.endswith("*"):
@@ -134,6 +146,8 @@ def from_xlsx(data: bytes) -> dict[str, Any]:
                     value = int(value)
                 elif value is None and name in TEXT:
                     value = ""
+                if key == "fees" and name in OPTIONAL and value in (None, "", []):
+                    continue  # absent, as `export_catalogue` writes it
                 item[name] = value
             items.append(item)
         lists[key] = items

@@ -32,6 +32,9 @@ MATRIX = [
         "/api/v1/applicants/091185000123",
         {"none": 401, "garbage": 401, "revoked": 401, "wrong-scope": 403, "good": 200},
     ),
+    # Gateway notifications: no key, the signature is checked (payments/tests); an unsigned
+    # one is answered 200 with the gateway's refusal code.
+    ("/api/v1/payments/notify/card", "/api/v1/payments/notify/card", PUBLIC),
 ]
 
 
@@ -100,6 +103,31 @@ SESSION = {
 }
 
 
+# Signed by the caller (a payment gateway), not keyed: anyone may post, unsigned is refused.
+SIGNED = {("post", "/api/v1/payments/notify/paygov"): "/api/v1/payments/notify/paygov"}
+
+
+@pytest.mark.parametrize(("method_path", "url"), SIGNED.items())
+def test_signed_endpoints_refuse_unsigned_calls(client, keys, method_path, url):
+    for caller in ("none", "good"):
+        headers = {"X-API-Key": keys[caller]} if keys[caller] else {}
+        response = client.post(url, "{}", headers=headers, content_type="application/json")
+        assert response.status_code == 200 and response.json()["code"] == "01", caller
+
+
+# Called by peer nodes with their own key (exchange.Peer), never by API clients' keys.
+PEER = {("post", "/api/v1/exchange/inbox"): "/api/v1/exchange/inbox"}
+
+
+@pytest.mark.parametrize(("method_path", "url"), PEER.items())
+def test_peer_endpoints_refuse_callers_without_a_peer_key(client, keys, method_path, url):
+    for caller in ("none", "garbage", "good"):
+        headers = {"X-API-Key": keys[caller]} if keys[caller] else {}
+        response = client.post(url, b"<edXML/>", headers=headers, content_type="application/xml")
+        assert response.status_code == 401, caller
+        assert response.json()["code"] == 15, caller  # LGSP: bad system credentials
+
+
 @pytest.mark.parametrize(("method_path", "url"), SESSION.items())
 def test_session_endpoints_refuse_anonymous_and_api_keys(client, keys, method_path, url):
     method = getattr(client, method_path[0])
@@ -113,5 +141,5 @@ def test_session_endpoints_refuse_anonymous_and_api_keys(client, keys, method_pa
 def test_matrix_covers_every_endpoint():
     schema = api.get_openapi_schema(path_prefix="/api/v1")["paths"]
     operations = {(m, p) for p, ops in schema.items() for m in ops}
-    covered = {("get", p) for p, _u, _e in MATRIX} | set(SESSION)
+    covered = {("get", p) for p, _u, _e in MATRIX} | set(SESSION) | set(SIGNED) | set(PEER)
     assert operations == covered

@@ -5,6 +5,7 @@ found by the search, loaded once."""
 from datetime import date, timedelta
 
 import pytest
+from django.db import connection
 from django.db.models import Count, Max
 
 from tinhso.core.reporting import Period
@@ -89,3 +90,32 @@ def test_the_year_is_found_by_the_search_and_loaded_once(org, loaded):
 
     assert _load_year(lambda items, **kw: items) == ["year of documents: 0 created (it is there)"]
     assert SearchEntry.objects.count() == before
+
+
+def test_an_interrupted_load_leaves_nothing_behind(org, monkeypatch):
+    indexes = _indexes()
+    write = year.OrganYear.write
+    calls = []
+
+    def fail_on_the_third(self):
+        calls.append(1)
+        if len(calls) == 3:
+            raise RuntimeError("killed")
+        return write(self)
+
+    monkeypatch.setattr(year.OrganYear, "write", fail_on_the_third)
+    with pytest.raises(RuntimeError):
+        year.generate(COUNT, end=END)
+    assert not SearchEntry.objects.exists() and not Register.objects.exists()
+    assert not year.loaded()
+    assert _indexes() == indexes  # the indexes dropped for the load are back
+
+
+def _indexes():
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_indexes WHERE tablename = ANY(%s)", [list(year.TABLES)]
+        )
+        return cursor.fetchone()[0]

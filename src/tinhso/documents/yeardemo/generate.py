@@ -116,24 +116,23 @@ def generate(
 ) -> dict[str, Any]:
     """Write a year of `count` documents in the books ending on `end` (yesterday by default,
     so that nothing is dated in the future), with their registers, recipient lines and search
-    entries, in one transaction per organ; the figures of the load."""
+    entries, written organ by organ in one transaction (an interrupted or failed load leaves
+    nothing behind, the indexes dropped for it included); the figures of the load."""
     started = time.perf_counter()
-    year = Year(end or timezone.localdate() - timedelta(days=1), seed)
-    electronic = electronic_share(count)
-    sizes = pools.split(count, pools.organ_weights(year.organs))
-    paper = pools.split(count - electronic, pools.organ_weights(year.organs))
-    figures: dict[str, Any] = {"count": count, "electronic": electronic}
+    figures: dict[str, Any] = {"count": count, "electronic": electronic_share(count)}
     totals = dict.fromkeys(("outgoing", "incoming", "classified", "in_flight", "registers"), 0)
-    plan = list(zip(year.organs, sizes, paper, strict=True))
-    with indexes_rebuilt(TABLES, figures):
+    with transaction.atomic(), indexes_rebuilt(TABLES, figures):
+        year = Year(end or timezone.localdate() - timedelta(days=1), seed)
+        weights = pools.organ_weights(year.organs)
+        sizes = pools.split(count, weights)
+        paper = pools.split(count - figures["electronic"], weights)
+        plan = list(zip(year.organs, sizes, paper, strict=True))
         steps = progress(plan, total=len(plan), desc="year of documents") if progress else plan
         for organ, size, not_electronic in steps:
-            if not size:
-                continue
-            with transaction.atomic():
+            if size:
                 written = OrganYear(year, organ, size, min(not_electronic, size)).write()
-            for key, value in written.items():
-                totals[key] += value
+                for key, value in written.items():
+                    totals[key] += value
         set_sequences(TABLES)
     figures |= totals
     figures["seconds"] = time.perf_counter() - started

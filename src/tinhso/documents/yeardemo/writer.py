@@ -84,7 +84,8 @@ def set_sequences(tables: Sequence[str]) -> None:
 def indexes_rebuilt(tables: Sequence[str], figures: dict[str, Any]) -> Iterator[None]:
     """On PostgreSQL, drop the secondary indexes of `tables` (not those behind constraints)
     for the block, build them again after it and ANALYZE the tables; the seconds and count in
-    `figures`. Elsewhere, nothing."""
+    `figures`. Elsewhere, nothing. Use it inside a transaction: when the block fails, the
+    rollback brings the dropped indexes back."""
     if connection.vendor != "postgresql":
         yield
         return
@@ -100,19 +101,17 @@ def indexes_rebuilt(tables: Sequence[str], figures: dict[str, Any]) -> Iterator[
         indexes = cursor.fetchall()
         for name, _definition in indexes:
             cursor.execute(f"DROP INDEX {name}")
-    try:
-        yield
-    finally:
-        started = time.perf_counter()
-        with connection.cursor() as cursor:
-            # Inside a caller's transaction, deferred foreign-key checks are still pending,
-            # and PostgreSQL builds no index on a table with pending trigger events.
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute("SET maintenance_work_mem = '1GB'")
-            for _name, definition in indexes:
-                cursor.execute(definition)
-            cursor.execute("RESET maintenance_work_mem")
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # Django's foreign keys, as they were
-            cursor.execute(f"ANALYZE {', '.join(tables)}")
-        figures["index_seconds"] = time.perf_counter() - started
-        figures["indexes"] = len(indexes)
+    yield  # after the block only: a failed one is rolled back, indexes included
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        # The load's deferred foreign-key checks are still pending in the transaction,
+        # and PostgreSQL builds no index on a table with pending trigger events.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET maintenance_work_mem = '1GB'")
+        for _name, definition in indexes:
+            cursor.execute(definition)
+        cursor.execute("RESET maintenance_work_mem")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # Django's foreign keys, as they were
+        cursor.execute(f"ANALYZE {', '.join(tables)}")
+    figures["index_seconds"] = time.perf_counter() - started
+    figures["indexes"] = len(indexes)

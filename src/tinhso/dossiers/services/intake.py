@@ -13,7 +13,7 @@ from tinhso.core.services import audit_record
 from tinhso.directory.models import Applicant, Organ
 from tinhso.directory.permissions import Action as Permission
 from tinhso.directory.permissions import can
-from tinhso.dossiers import notify
+from tinhso.dossiers import fees, notify
 from tinhso.dossiers.models import Channel, Dossier
 from tinhso.dossiers.services.common import (
     DossierError,
@@ -93,6 +93,7 @@ def dossier_file_online(
     )
     dossier.state = transition(dossier, Action.SUBMIT)
     record(dossier, action=Action.SUBMIT, from_state="draft", actor=actor, at=at)
+    fees.request_fees(dossier)
     return dossier
 
 

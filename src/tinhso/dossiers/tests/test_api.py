@@ -1,13 +1,17 @@
 """The applications API: filing, the public lookup, actions with their 409s, the queue."""
 
+import json
 from datetime import datetime
 
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from ninja.responses import NinjaJSONEncoder
 
 from tinhso.directory.tests.factories import UserFactory
+from tinhso.dossiers.api import StatusOut
 from tinhso.dossiers.models import Dossier
+from tinhso.dossiers.selectors import public_status
 from tinhso.dossiers.services import dossier_receive_at_counter
 from tinhso.dossiers.tests.conftest import FORM, LLTP
 
@@ -113,6 +117,16 @@ def test_public_status_reveals_only_status_and_dates(client, office):
             microsecond=getattr(dossier, key).microsecond // 1000 * 1000
         )
     assert body["resolved_at"] is None and body["finished_at"] is None
+    # Written without Django Ninja's response validation: still exactly what StatusOut renders.
+    found = public_status(code=dossier.code, identifier="091185000123")
+    rendered = json.dumps(StatusOut.model_validate(found).model_dump(), cls=NinjaJSONEncoder)
+    assert body == json.loads(rendered)
+    assert (
+        client.get(f"/api/v1/applications/status?code={dossier.code}&identifier=091185000123")[
+            "Content-Type"
+        ]
+        == "application/json"
+    )
     wrong = client.get(f"/api/v1/applications/status?code={dossier.code}&identifier=091185000124")
     unknown = client.get(
         "/api/v1/applications/status?code=000.00.03.H33-201102-9999&identifier=091185000123"

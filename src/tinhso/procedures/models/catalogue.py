@@ -193,6 +193,16 @@ class Fee(models.Model):
     name = models.CharField(_("tên"), max_length=300)
     amount = models.PositiveBigIntegerField(_("mức thu (đồng)"))
     note = models.CharField(_("ghi chú"), max_length=300, blank=True)
+    legal_basis = models.CharField(_("căn cứ thu"), max_length=300, blank=True)
+    # A fee charged per unit (copy, page) names the form field that holds the quantity;
+    # `tiers` change the unit price from the n-th unit on ([{"from": 3, "amount": 1000}]).
+    quantity_field = models.CharField(_("trường số lượng trong tờ khai"), max_length=60, blank=True)
+    unit = models.CharField(_("đơn vị tính"), max_length=30, blank=True)
+    tiers = models.JSONField(_("bậc giá theo số lượng"), default=list, blank=True)
+    maximum = models.PositiveBigIntegerField(_("mức thu tối đa (đồng)"), null=True, blank=True)
+    # Reductions by applicant category: [{"category": "nguoi_co_cong", "label": "...",
+    # "reduction": 50}], 100 meaning exempt (see tinhso.payments.fees).
+    exemptions = models.JSONField(_("miễn, giảm theo đối tượng"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("phí, lệ phí")

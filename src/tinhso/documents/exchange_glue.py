@@ -1,0 +1,249 @@
+"""Documents on the exchange: how the documents app plugs into the LGSP node (documents sits
+above exchange, so it may import it; the exchange never imports documents).
+
+- At distribution, every outside recipient line gets an edXML document package in the
+  exchange's outbox, in the distributing transaction (`write_outbox`).
+- The outbox's delivery outcome marks the line sent or failed (`on_delivery`).
+- A document package for an organ of this platform becomes an incoming document
+  (`receive_document`); a status package updates the sender's recipient line
+  (`receive_status`).
+- Each step of an incoming document that came by the exchange writes a status package back
+  to its sender, in the step's transaction (`write_status`).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tinhso.directory.models import Organ, OrganIdentifier, OrganScheme
+from tinhso.documents import hooks
+from tinhso.documents.models import Document, DocumentFile, IncomingDocument, Recipient
+from tinhso.documents.services import (
+    DocumentError,
+    receive_from_exchange,
+    recipient_mark_failed,
+    recipient_mark_sent,
+    recipient_status_update,
+)
+from tinhso.documents.services.common import read_file
+from tinhso.documents.states import STATUS_CODES
+from tinhso.documents.types import Urgency
+from tinhso.exchange import edxml, outbox, registry
+from tinhso.exchange.edxml import ErrorCode, Priority
+from tinhso.exchange.selectors import received_document_id
+
+SOURCE = "documents.recipient:"
+PRIORITY = {
+    Urgency.NORMAL: Priority.NORMAL,
+    Urgency.URGENT: Priority.URGENT,
+    Urgency.VERY_URGENT: Priority.VERY_URGENT,
+    Urgency.EXPRESS: Priority.FLASH,
+}
+URGENCY = {p: u for u, p in PRIORITY.items()} | {Priority.FLASH_TIMED: Urgency.EXPRESS}
+ATTACHMENT_KINDS = (DocumentFile.Kind.ISSUED, DocumentFile.Kind.SIGNED, DocumentFile.Kind.DRAFT)
+
+
+def _local_now() -> datetime:
+    return timezone.localtime().replace(tzinfo=None, microsecond=0)
+
+
+def _split_notation(document: Document) -> tuple[str, str]:
+    number, _sep, notation = document.notation.partition("/")
+    return (number or str(document.number)), (notation or document.notation)
+
+
+def organ_id_of(organ: Organ) -> str:
+    identifier = organ.identifier()
+    if not identifier:
+        raise DocumentError(
+            {"organ": [_("Cơ quan «%(organ)s» chưa có mã định danh.") % {"organ": organ.name}]}
+        )
+    return identifier
+
+
+def document_package(line: Recipient) -> edxml.DocumentPackage:
+    """The edXML package of an issued document for one exchange recipient line: the header
+    from the register entry, the issued (else signed) file as the attachment."""
+    document = line.document
+    organ_id = organ_id_of(document.organ)
+    if document.issued_on is None:
+        raise DocumentError({"document": [_("Văn bản chưa được phát hành.")]})
+    number, notation = _split_notation(document)
+    signer = document.signer
+    files = list(document.files.filter(kind__in=ATTACHMENT_KINDS).order_by("-pk"))
+    files.sort(key=lambda f: ATTACHMENT_KINDS.index(f.kind))
+    attachments = tuple(
+        edxml.Attachment(name=f.original_name, content=read_file(f), content_type=f.content_type)
+        for f in files[:1]
+    )
+    sender = edxml.Organization(organ_id=organ_id, organ_name=document.organ.name)
+    return edxml.DocumentPackage(
+        header=edxml.MessageHeader(
+            from_=sender,
+            to=(edxml.Organization(organ_id=line.identifier, organ_name=line.name),),
+            code=edxml.Code(number, notation),
+            promulgation_info=edxml.PromulgationInfo(
+                place=document.place or document.organ.name, date=document.issued_on
+            ),
+            document_type=edxml.DocumentType(
+                type=1 if document.legal_normative else 2,
+                type_detail=0,
+                type_name=str(document.type_name),
+            ),
+            subject=document.summary,
+            content=document.body,
+            signer_info=edxml.SignerInfo(
+                full_name=(signer.user.full_name if signer else "") or document.organ.name,
+                position=document.signer_title,
+                competence=f"{document.signing_marker} {document.on_behalf_of}".strip(),
+            ),
+            document_id=edxml.DocumentId(organ_id, document.issued_on, number, notation),
+            to_places=tuple(r.name for r in document.recipients.all()),
+            other_info=edxml.OtherInfo(
+                priority=PRIORITY.get(Urgency(document.urgency), Priority.NORMAL),
+                promulgation_amount=document.copies or 0,
+            ),
+        ),
+        traces=(edxml.TraceHeader(organ_id, _local_now()),),
+        attachments=attachments,
+    )
+
+
+def write_outbox(recipient_id: int) -> None:
+    """Hook writer: the package for an outside recipient into the outbox, in the
+    distributing transaction."""
+    line = Recipient.objects.select_related("document__organ", "document__signer__user").get(
+        pk=recipient_id
+    )
+    try:
+        package = document_package(line)
+    except ValueError as error:  # a field edXML cannot carry: refuse the distribution
+        raise DocumentError({"recipients": [str(error)]}) from None
+    outbox.enqueue(package=package, recipient_id=line.identifier, source_ref=f"{SOURCE}{line.pk}")
+
+
+def on_delivery(source_ref: str, message_id: str, ok: bool, error: str) -> None:
+    """Delivery listener: the outbox's outcome on the recipient line."""
+    if not source_ref.startswith(SOURCE):
+        return
+    line = Recipient.objects.filter(pk=int(source_ref[len(SOURCE) :])).first()
+    if line is None or line.status not in (Recipient.Status.QUEUED, Recipient.Status.FAILED):
+        return
+    if ok:
+        recipient_mark_sent(recipient=line, exchange_ref=message_id)
+    else:
+        recipient_mark_failed(recipient=line, error=error)
+
+
+def _refused(error: DocumentError) -> registry.Refused:
+    fields = set(getattr(error, "message_dict", {}))
+    code = ErrorCode.FILE_PROCESSING if "files" in " ".join(fields) else ErrorCode.NOT_CONFORMANT
+    return registry.Refused(code, "; ".join(error.messages))
+
+
+def receive_document(
+    package: edxml.DocumentPackage, message_id: str, organ_ids: list[str]
+) -> dict[str, Any]:
+    """Document handler: the package becomes an incoming document (status 01) of each local
+    organ it is addressed to. Revocations, updates and replacements are refused (22) until
+    they are applied as Decree 30 says."""
+    if package.business.doc_type != edxml.BusinessDocType.NEW:
+        raise registry.Refused(
+            ErrorCode.NOT_CONFORMANT, "revoke, update and replace are not handled yet"
+        )
+    header = package.header
+    incoming: list[int] = []
+    for organ_id in organ_ids:
+        ident = OrganIdentifier.objects.filter(scheme=OrganScheme.QCVN102, value=organ_id)
+        organ = ident.select_related("organ").first()
+        if organ is None:
+            raise registry.Refused(ErrorCode.UNKNOWN_RECEIVER, organ_id)
+        try:
+            document, _created = receive_from_exchange(
+                organ=organ.organ,
+                exchange_ref=message_id,
+                sender_name=header.from_.organ_name,
+                sender_identifier=header.from_.organ_id,
+                sender_notation=f"{header.code.number}/{header.code.notation}"[:60],
+                sender_date=header.promulgation_info.date,
+                summary=header.subject[:500],
+                type_name=header.document_type.type_name[:100],
+                signer_name=header.signer_info.full_name,
+                urgency=URGENCY.get(header.other_info.priority, Urgency.NORMAL),
+                files=[(a.name, a.content) for a in package.attachments],
+            )
+        except DocumentError as error:
+            raise _refused(error) from None
+        incoming.append(document.pk)
+    return {"incoming": incoming}
+
+
+def receive_status(package: edxml.StatusPackage, message_id: str) -> dict[str, Any]:
+    """Status handler: the receiver's status (01–06) on the sender's recipient line; 13, 15
+    and 16 (take-back) are kept in the inbox only, for now."""
+    doc_id = package.response_for.document_id
+    line = (
+        Recipient.objects.filter(
+            channel=Recipient.Channel.EXCHANGE,
+            identifier=package.from_.organ_id,
+            document__issued_on=doc_id.date,
+            document__notation=f"{doc_id.number}/{doc_id.notation}",
+            document__organ__identifiers__value=doc_id.organ_id,
+        )
+        .select_related("document")
+        .first()
+    )
+    if line is None:
+        raise registry.Refused(
+            ErrorCode.NOT_CONFORMANT, f"no document {doc_id} sent to {package.from_.organ_id}"
+        )
+    code = package.status_code.value
+    if code not in STATUS_CODES.values():
+        return {"recipient": line.pk, "ignored": code}
+    at = timezone.make_aware(package.timestamp)
+    recipient_status_update(recipient=line, code=code, at=at, actor=None)
+    return {"recipient": line.pk, "status": code}
+
+
+def write_status(incoming_id: int, code: str) -> None:
+    """Hook writer: the status of an incoming document that came by the exchange, back to
+    its sender through the outbox, in the step's transaction."""
+    incoming = (
+        IncomingDocument.objects.filter(
+            ~Q(exchange_ref=""), pk=incoming_id, source=IncomingDocument.Source.EXCHANGE
+        )
+        .select_related("organ")
+        .first()
+    )
+    if incoming is None:
+        return
+    document_id = received_document_id(incoming.exchange_ref)
+    if not document_id:
+        return  # received before the node kept DocumentIds (seeded demo data)
+    status = edxml.StatusCode(code)
+    package = edxml.StatusPackage(
+        response_for=edxml.ResponseFor(edxml.DocumentId.parse(document_id)),
+        from_=edxml.Organization(
+            organ_id=organ_id_of(incoming.organ), organ_name=incoming.organ.name
+        ),
+        status_code=status,
+        timestamp=_local_now(),
+        description=(incoming.refusal_reason or _("Từ chối tiếp nhận."))
+        if status == edxml.StatusCode.REFUSED
+        else "",
+    )
+    outbox.enqueue(package=package, recipient_id=package.response_for.document_id.organ_id)
+
+
+def connect() -> None:
+    """Register the documents side with the exchange and the document hooks (AppConfig)."""
+    hooks.register_exchange_writer(write_outbox)
+    hooks.register_status_writer(write_status)
+    registry.register_document_handler(receive_document)
+    registry.register_status_handler(receive_status)
+    registry.register_delivery_listener(on_delivery)

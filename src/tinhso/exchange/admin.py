@@ -1,0 +1,74 @@
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from tinhso.exchange import outbox
+from tinhso.exchange.models import InboxMessage, OutboxMessage, Peer
+
+
+@admin.register(Peer)
+class PeerAdmin(admin.ModelAdmin):
+    list_display = ["name", "title", "base_url", "active"]
+    list_filter = ["active"]
+    search_fields = ["name", "title", "base_url"]
+    readonly_fields = ["key_hash"]
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    """The outbox; filtered on "Ngừng gửi" it is the dead-letter queue, replayed by action."""
+
+    list_display = [
+        "message_id",
+        "kind",
+        "recipient_id",
+        "peer",
+        "state",
+        "attempts",
+        "next_attempt_at",
+        "last_code",
+        "created_at",
+    ]
+    list_filter = ["state", "kind", "peer"]
+    search_fields = ["message_id", "recipient_id", "sender_id", "document_id"]
+    actions = ["replay"]
+    exclude = ["data"]
+    readonly_fields = [f.name for f in OutboxMessage._meta.fields if f.name != "data"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    @admin.action(description=_("Gửi lại các gói tin đã chọn"))
+    def replay(self, request: HttpRequest, queryset: QuerySet[OutboxMessage]) -> None:
+        done = 0
+        for message in queryset.filter(
+            state__in=[OutboxMessage.State.DEAD, OutboxMessage.State.FAILED]
+        ):
+            outbox.replay(message=message, actor=request.user)
+            done += 1
+        self.message_user(
+            request,
+            ngettext(
+                "Đã đưa %(count)d gói tin vào hàng chờ gửi lại.",
+                "Đã đưa %(count)d gói tin vào hàng chờ gửi lại.",
+                done,
+            )
+            % {"count": done},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(InboxMessage)
+class InboxMessageAdmin(admin.ModelAdmin):
+    list_display = ["message_id", "kind", "sender_id", "peer", "received_at", "applied_at"]
+    list_filter = ["kind", "peer"]
+    search_fields = ["message_id", "sender_id", "document_id"]
+    readonly_fields = [f.name for f in InboxMessage._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

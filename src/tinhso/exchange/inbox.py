@@ -1,0 +1,135 @@
+"""Receiving packages: authenticate the peer, read and verify the package, check the sender
+and the recipient, and apply it once through the registered handler in one transaction with
+its InboxMessage row. Every refusal carries an LGSP error code (domain.md §9).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from tinhso.core.services import audit_record
+from tinhso.exchange import edxml, node, registry
+from tinhso.exchange.edxml import DocumentPackage, EdxmlError, ErrorCode
+from tinhso.exchange.edxml.errors import TITLES
+from tinhso.exchange.models import InboxMessage, OutboxMessage, Peer, hash_key
+from tinhso.exchange.outbox import message_id_of
+
+logger = logging.getLogger("tinhso.exchange")
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the inbox answers: the LGSP code, a message, and the body to send back."""
+
+    code: ErrorCode
+    message: str = ""
+    element: str = ""
+    body: dict[str, Any] = field(default_factory=dict)
+    duplicate: bool = False
+
+    @property
+    def title(self) -> str:
+        return TITLES[self.code]
+
+
+def authenticate(raw_key: str | None) -> Peer | None:
+    """The active peer whose API key `raw_key` is, or None."""
+    if not raw_key:
+        return None
+    wanted = hash_key(raw_key)
+    peer = Peer.objects.filter(key_hash=wanted, active=True).first()
+    if peer is None or not hmac.compare_digest(peer.key_hash, wanted):
+        return None
+    return peer
+
+
+def _refuse(code: ErrorCode, message: str, *, element: str = "", peer: Peer | None) -> Answer:
+    logger.warning("exchange inbox refused (%s, peer %s): %s", int(code), peer, message)
+    return Answer(code, message, element)
+
+
+def receive(*, data: bytes, peer: Peer | None) -> Answer:
+    """Receive `data`, a signed package from `peer` (None: from this node itself, checked
+    against its own certificate). Nothing is stored unless the package is applied; a message
+    received before is answered with its first result and not applied again (also when two
+    copies arrive at once: the unique message id decides)."""
+    certificate = node.identity().certificate if peer is None else node.peer_certificate(peer)
+    limits = edxml.LIMITS
+    if len(data) > limits.max_package_bytes:
+        return _refuse(ErrorCode.INVALID_FILE, "package too large", peer=peer)
+    try:
+        package = edxml.read(data, certificate=certificate, limits=limits)
+    except EdxmlError as error:
+        return _refuse(error.code, error.message, element=error.element, peer=peer)
+    if isinstance(package, DocumentPackage):
+        kind = OutboxMessage.Kind.DOCUMENT
+        sender = package.header.from_.organ_id
+        targets = [to.organ_id for to in package.header.to]
+        document_id = str(package.header.document_id)
+    else:
+        kind = OutboxMessage.Kind.STATUS
+        sender = package.from_.organ_id
+        targets = [package.response_for.document_id.organ_id]
+        document_id = str(package.response_for.document_id)
+    if peer is not None and not peer.serves(sender):
+        return _refuse(
+            ErrorCode.SENDER_NOT_REGISTERED,
+            f"the sending organ {sender} is not served by peer {peer.name}",
+            peer=peer,
+        )
+    local = [organ_id for organ_id in targets if node.is_local(organ_id)]
+    if not local:
+        return _refuse(
+            ErrorCode.UNKNOWN_RECEIVER,
+            f"no receiving organ of this node among {', '.join(targets)}",
+            peer=peer,
+        )
+    message_id = message_id_of(package, local[0] if kind == OutboxMessage.Kind.DOCUMENT else "")
+    first = InboxMessage.objects.filter(message_id=message_id).first()
+    if first is not None:
+        return Answer(ErrorCode.OK, "duplicate", body=first.answer(), duplicate=True)
+    try:
+        with transaction.atomic():
+            row = InboxMessage.objects.create(
+                message_id=message_id,
+                kind=kind,
+                sender_id=sender,
+                peer=peer,
+                document_id=document_id,
+                sha256=hashlib.sha256(data).hexdigest(),
+            )
+            result = _apply(package, str(message_id), local)
+            row.applied_at, row.result = timezone.now(), {"code": 0, **result}
+            row.save(update_fields=["applied_at", "result"])
+            audit_record(action="exchange.received", obj=row, actor="exchange", data=result)
+    except IntegrityError:
+        first = InboxMessage.objects.filter(message_id=message_id).first()
+        if first is None:  # not the unique id: a handler's own integrity error
+            logger.exception("exchange inbox: integrity error applying %s", message_id)
+            return _refuse(ErrorCode.SYSTEM_ERROR, "could not apply the package", peer=peer)
+        return Answer(ErrorCode.OK, "duplicate", body=first.answer(), duplicate=True)
+    except registry.Refused as refusal:
+        return _refuse(refusal.code, refusal.message, peer=peer)
+    except Exception:
+        logger.exception("exchange inbox: handler failed for %s", message_id)
+        return _refuse(ErrorCode.SYSTEM_ERROR, "could not apply the package", peer=peer)
+    return Answer(ErrorCode.OK, "applied", body=row.answer())
+
+
+def _apply(package: edxml.Package, message_id: str, local: list[str]) -> dict[str, Any]:
+    if isinstance(package, DocumentPackage):
+        document_handler = registry.document_handler()
+        if document_handler is None:
+            raise registry.Refused(ErrorCode.SYSTEM_ERROR, "no document handler registered")
+        return document_handler(package, message_id, local)
+    status_handler = registry.status_handler()
+    if status_handler is None:
+        raise registry.Refused(ErrorCode.SYSTEM_ERROR, "no status handler registered")
+    return status_handler(package, message_id)

@@ -1,0 +1,75 @@
+"""`tinhso exchange send|status|replay|cert`: the node's outbox from the command line."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from tinhso.exchange import node, outbox, selectors
+from tinhso.exchange.models import OutboxMessage
+
+
+class Command(BaseCommand):
+    help = "The exchange node: send due messages, show a message, replay a dead one."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        send = sub.add_parser("send", help="attempt every due outbox message once")
+        send.add_argument("--limit", type=int, default=500)
+        status = sub.add_parser("status", help="show an outbox or inbox message")
+        status.add_argument("message_id")
+        replay = sub.add_parser("replay", help="queue a dead or failed message again")
+        replay.add_argument("message_id")
+        sub.add_parser("cert", help="print this node's certificate (PEM) for peers")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        action = options["action"]
+        if action == "send":
+            counts = outbox.send_due(limit=options["limit"])
+            self.stdout.write(", ".join(f"{n} {state}" for state, n in counts.items()))
+        elif action == "cert":
+            self.stdout.write(node.identity().certificate_pem)
+        elif action == "status":
+            self.stdout.write(json.dumps(self._describe(options["message_id"]), indent=2))
+        else:
+            message = selectors.message_by_id(options["message_id"])
+            if not isinstance(message, OutboxMessage):
+                raise CommandError(f"no outbox message {options['message_id']}")
+            try:
+                outbox.replay(message=message, actor="cli")
+            except ValueError as error:
+                raise CommandError(str(error)) from None
+            self.stdout.write(f"{message.message_id} queued again")
+
+    def _describe(self, message_id: str) -> dict[str, Any]:
+        message = selectors.message_by_id(message_id)
+        if message is None:
+            raise CommandError(f"no message {message_id}")
+        if isinstance(message, OutboxMessage):
+            return {
+                "direction": "out",
+                "message_id": str(message.message_id),
+                "kind": message.kind,
+                "document_id": message.document_id,
+                "recipient": message.recipient_id,
+                "peer": message.peer.name if message.peer else "(this node)",
+                "state": message.state,
+                "attempts": message.attempts,
+                "next_attempt_at": str(message.next_attempt_at or ""),
+                "last_code": message.last_code,
+                "last_error": message.last_error,
+                "sent_at": str(message.sent_at or ""),
+            }
+        return {
+            "direction": "in",
+            "message_id": str(message.message_id),
+            "kind": message.kind,
+            "document_id": message.document_id,
+            "sender": message.sender_id,
+            "peer": message.peer.name if message.peer else "(this node)",
+            "received_at": str(message.received_at),
+            "applied_at": str(message.applied_at or ""),
+            "result": message.result,
+        }

@@ -1,0 +1,127 @@
+"""The node's rows: peer nodes, the transactional outbox and the idempotent inbox."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+def hash_key(raw_key: str) -> str:
+    """SHA-256 of an API key: keys are long random strings, so a fast hash is enough (as
+    core's ApiKey)."""
+    return hashlib.sha256(raw_key.strip().encode()).hexdigest()
+
+
+class Peer(models.Model):
+    """Another LGSP node: where to POST packages for the organs it serves, the certificate its
+    packages are signed with, and the hash of the key it presents when it calls us. The key we
+    present to it is not stored here: it comes from settings (`EXCHANGE_PEER_KEYS`, by name)."""
+
+    name = models.SlugField(_("tên nút"), max_length=60, unique=True)
+    title = models.CharField(_("mô tả"), max_length=200, blank=True)
+    base_url = models.URLField(_("địa chỉ gốc"), max_length=300)
+    organ_ids = models.JSONField(_("mã định danh các cơ quan phục vụ"), default=list)
+    certificate_pem = models.TextField(_("chứng thư ký gói tin (PEM)"))
+    key_hash = models.CharField(_("băm khóa API của nút"), max_length=64, unique=True)
+    active = models.BooleanField(_("đang hoạt động"), default=True)
+
+    class Meta:
+        verbose_name = _("nút liên thông")
+        verbose_name_plural = _("nút liên thông")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def serves(self, organ_id: str) -> bool:
+        return organ_id in (self.organ_ids or [])
+
+
+class OutboxMessage(models.Model):
+    """One signed package to one recipient organ, written in the transaction that caused it
+    and sent by the worker. The bytes never change, so every attempt sends the same package."""
+
+    class Kind(models.TextChoices):
+        DOCUMENT = "document", _("Văn bản")
+        STATUS = "status", _("Trạng thái")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Chờ gửi")
+        SENT = "sent", _("Đã gửi")
+        FAILED = "failed", _("Gửi lỗi, sẽ thử lại")
+        DEAD = "dead", _("Ngừng gửi")
+
+    message_id = models.UUIDField(_("mã gói tin"), unique=True)
+    kind = models.CharField(_("loại"), max_length=10, choices=Kind.choices)
+    sender_id = models.CharField(_("cơ quan gửi"), max_length=35)
+    recipient_id = models.CharField(_("cơ quan nhận"), max_length=35, db_index=True)
+    peer = models.ForeignKey(
+        Peer,
+        verbose_name=_("nút nhận"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="outbox",
+    )
+    source_ref = models.CharField(_("nguồn"), max_length=100, blank=True, db_index=True)
+    document_id = models.CharField(_("DocumentId"), max_length=300, blank=True)
+    data = models.BinaryField(_("gói tin đã ký"))
+    sha256 = models.CharField(max_length=64)
+    state = models.CharField(
+        _("tình trạng"), max_length=10, choices=State.choices, default=State.PENDING
+    )
+    attempts = models.PositiveIntegerField(_("số lần gửi"), default=0)
+    next_attempt_at = models.DateTimeField(_("gửi lần tới lúc"), null=True, blank=True)
+    last_error = models.TextField(_("lỗi gần nhất"), blank=True)
+    last_code = models.IntegerField(_("mã lỗi gần nhất"), null=True, blank=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("gói tin gửi")
+        verbose_name_plural = _("gói tin gửi")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="outbox_due")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.message_id} → {self.recipient_id}"
+
+    @property
+    def local(self) -> bool:
+        return self.peer_id is None
+
+
+class InboxMessage(models.Model):
+    """A package received and applied once: the unique message id makes a repeat (or two
+    deliveries at once) answer with the first result instead of applying again."""
+
+    message_id = models.UUIDField(_("mã gói tin"), unique=True)
+    kind = models.CharField(_("loại"), max_length=10, choices=OutboxMessage.Kind.choices)
+    sender_id = models.CharField(_("cơ quan gửi"), max_length=35)
+    peer = models.ForeignKey(
+        Peer,
+        verbose_name=_("nút gửi"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="inbox",
+    )
+    document_id = models.CharField(_("DocumentId"), max_length=300, blank=True)
+    sha256 = models.CharField(max_length=64)
+    received_at = models.DateTimeField(_("nhận lúc"), auto_now_add=True)
+    applied_at = models.DateTimeField(_("xử lý lúc"), null=True, blank=True)
+    result = models.JSONField(_("kết quả"), default=dict)
+
+    class Meta:
+        verbose_name = _("gói tin nhận")
+        verbose_name_plural = _("gói tin nhận")
+        ordering = ["-received_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.message_id} ← {self.sender_id}"
+
+    def answer(self) -> dict[str, Any]:
+        return {"message_id": str(self.message_id), **self.result}

@@ -1,0 +1,128 @@
+"""This node: its signing identity (loaded once per process) and routing by organ identifier.
+
+The identity comes from `EXCHANGE_KEY_FILE` and `EXCHANGE_CERT_FILE` (PEM). Without them, in
+DEBUG or tests only (`EXCHANGE_DEV_IDENTITY`), a self-signed development identity is made
+once and kept under `EXCHANGE_DEV_DIR`; `tinhso exchange cert` prints the certificate for peers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import NameOID
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.utils import timezone
+
+from tinhso.directory.models import OrganIdentifier, OrganScheme
+from tinhso.exchange.models import Peer
+
+_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Identity:
+    key: rsa.RSAPrivateKey
+    certificate: x509.Certificate
+
+    @property
+    def certificate_pem(self) -> str:
+        return self.certificate.public_bytes(serialization.Encoding.PEM).decode()
+
+
+def _make_dev_identity(key_file: Path, cert_file: Path) -> None:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    now = dt.datetime.now(dt.UTC)
+    name = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, str(settings.SITE_NAME)),
+            x509.NameAttribute(NameOID.COMMON_NAME, "LGSP dev node (not for production)"),
+        ]
+    )
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=3650))
+        .sign(key, hashes.SHA256())
+    )
+    key_file.parent.mkdir(parents=True, exist_ok=True)
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    key_file.chmod(0o600)
+    cert_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+
+
+@functools.cache
+def identity() -> Identity:
+    """This node's key and certificate, loaded once per process (loading a PEM key costs
+    about as much as 40 signatures). Raises ImproperlyConfigured without them outside
+    DEBUG."""
+    key_path, cert_path = settings.EXCHANGE_KEY_FILE, settings.EXCHANGE_CERT_FILE
+    if not key_path or not cert_path:
+        if not settings.EXCHANGE_DEV_IDENTITY:
+            raise ImproperlyConfigured("Set EXCHANGE_KEY_FILE and EXCHANGE_CERT_FILE.")
+        base = Path(settings.EXCHANGE_DEV_DIR)
+        key_path, cert_path = str(base / "node-key.pem"), str(base / "node-cert.pem")
+        with _lock:
+            if not Path(key_path).exists():
+                _make_dev_identity(Path(key_path), Path(cert_path))
+    key = serialization.load_pem_private_key(Path(key_path).read_bytes(), password=None)
+    if not isinstance(key, rsa.RSAPrivateKey):
+        raise ImproperlyConfigured("EXCHANGE_KEY_FILE must hold an RSA key.")
+    return Identity(key, x509.load_pem_x509_certificate(Path(cert_path).read_bytes()))
+
+
+_certificates: dict[tuple[int, str], x509.Certificate] = {}
+
+
+def peer_certificate(peer: Peer) -> x509.Certificate:
+    """The peer's certificate object, parsed once per process and PEM."""
+    cache_key = (peer.pk, peer.certificate_pem)
+    certificate = _certificates.get(cache_key)
+    if certificate is None:
+        certificate = x509.load_pem_x509_certificate(peer.certificate_pem.encode())
+        _certificates[cache_key] = certificate
+    return certificate
+
+
+def peer_key(peer: Peer) -> str:
+    """The API key this node presents to `peer` (settings `EXCHANGE_PEER_KEYS`, by name)."""
+    return str(settings.EXCHANGE_PEER_KEYS.get(peer.name, ""))
+
+
+def is_local(organ_id: str) -> bool:
+    """Whether `organ_id` is an organ of this node (a QCVN 102 identifier valid today)."""
+    today = timezone.localdate()
+    for ident in OrganIdentifier.objects.filter(scheme=OrganScheme.QCVN102, value=organ_id):
+        if ident.is_valid_on(today):
+            return True
+    return False
+
+
+def route(organ_id: str) -> tuple[bool, Peer | None]:
+    """Where a package for `organ_id` goes: (True, peer) when an active peer names it (a peer
+    row wins: the directory also lists outside organs as an address book), (True, None) when
+    it is an organ of this node, (False, None) when nobody serves it (yet)."""
+    for peer in Peer.objects.filter(active=True).order_by("pk"):
+        if peer.serves(organ_id):
+            return True, peer
+    if is_local(organ_id):
+        return True, None
+    return False, None

@@ -1,0 +1,255 @@
+"""The transactional outbox: enqueue signed packages in the caller's transaction, send them
+with retries (exponential backoff with jitter), dead letters and replay.
+
+Delivery is at least once; the receiver's inbox makes it exactly once in effect (a repeat is
+acknowledged with the first result). The bytes are signed once, at enqueue, and never change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import random
+import urllib.error
+import urllib.request
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from tinhso.core.services import audit_record
+from tinhso.exchange import edxml, node, registry
+from tinhso.exchange.edxml import DocumentPackage, ErrorCode, Package, StatusPackage
+from tinhso.exchange.models import OutboxMessage
+
+logger = logging.getLogger("tinhso.exchange")
+
+State = OutboxMessage.State
+INBOX_PATH = "/api/v1/exchange/inbox"
+KEY_HEADER = "X-API-Key"
+# Refusals that no retry can change: the message goes to the dead letters at once (an
+# administrator fixes the cause, a peer's certificate or key, a route, and replays it).
+PERMANENT = {10, 15, 18, 19, 21, 22, 23}
+
+
+def message_id_of(package: Package, recipient_id: str = "") -> uuid.UUID:
+    """The message id both sides derive from what was signed, so that a receiver never
+    trusts an unsigned header for idempotency: a document to one recipient organ for one
+    Bussiness type, or one status report of one organ at one moment."""
+    namespace = uuid.UUID("6f1d3c2e-5b0a-4c8e-9d2f-1a7b3e5c9d41")
+    if isinstance(package, DocumentPackage):
+        key = "|".join(
+            (
+                "document",
+                str(package.header.document_id),
+                recipient_id,
+                str(int(package.business.doc_type)),
+            )
+        )
+    else:
+        key = "|".join(
+            (
+                "status",
+                str(package.response_for.document_id),
+                package.from_.organ_id,
+                package.status_code.value,
+                edxml.model.format_timestamp(package.timestamp),
+            )
+        )
+    return uuid.uuid5(namespace, key)
+
+
+def enqueue(*, package: Package, recipient_id: str, source_ref: str = "") -> OutboxMessage:
+    """Sign `package` for `recipient_id` and write it to the outbox, in the caller's
+    transaction (a rollback leaves no message). A document package should name only this
+    recipient in To. Routing is decided now (a peer that names the organ, else this node);
+    with no route the message waits and is retried, as for a peer that is down.
+
+    Idempotent: the same package for the same recipient gives the existing message.
+    Raises EdxmlError when the package cannot be built or signed (nothing written)."""
+    message_id = message_id_of(package, recipient_id)
+    existing = OutboxMessage.objects.filter(message_id=message_id).first()
+    if existing is not None:
+        return existing
+    me = node.identity()
+    data = edxml.sign(edxml.build(package), key=me.key, certificate=me.certificate)
+    if isinstance(package, DocumentPackage):
+        kind, sender = OutboxMessage.Kind.DOCUMENT, package.header.from_.organ_id
+        document_id = str(package.header.document_id)
+    else:
+        kind, sender = OutboxMessage.Kind.STATUS, package.from_.organ_id
+        document_id = str(package.response_for.document_id)
+    _, peer = node.route(recipient_id)
+    message = OutboxMessage.objects.create(
+        message_id=message_id,
+        kind=kind,
+        sender_id=sender,
+        recipient_id=recipient_id,
+        peer=peer,
+        source_ref=source_ref,
+        document_id=document_id,
+        data=data,
+        sha256=hashlib.sha256(data).hexdigest(),
+        next_attempt_at=timezone.now(),
+    )
+    audit_record(action="exchange.enqueued", obj=message, actor="exchange")
+    return message
+
+
+def backoff(attempts: int, *, base: float | None = None, rng: random.Random | None = None) -> float:
+    """Seconds before the next attempt after `attempts` failures: base · 2^(n-1), capped at a
+    day, with full jitter on the upper half (so that retries of a peer that was down spread)."""
+    base = settings.EXCHANGE_RETRY_BASE_SECONDS if base is None else base
+    ceiling = min(base * 2 ** max(attempts - 1, 0), 24 * 3600.0)
+    return ceiling / 2 + (rng or random).uniform(0, ceiling / 2)
+
+
+@dataclass(frozen=True)
+class Attempt:
+    ok: bool
+    code: int
+    error: str = ""
+    answer: dict[str, Any] | None = None
+
+
+def _post(message: OutboxMessage) -> Attempt:
+    peer = message.peer
+    assert peer is not None
+    if not peer.base_url.startswith(("https://", "http://")):  # never file: or custom schemes
+        return Attempt(False, int(ErrorCode.SYSTEM_ERROR), f"bad peer URL {peer.base_url!r}")
+    request = urllib.request.Request(  # noqa: S310 (scheme checked above)
+        peer.base_url.rstrip("/") + INBOX_PATH,
+        data=bytes(message.data),
+        method="POST",
+        headers={
+            "Content-Type": "application/xml",
+            KEY_HEADER: node.peer_key(peer),
+            "X-Message-Id": str(message.message_id),
+        },
+    )
+    try:
+        timeout = settings.EXCHANGE_HTTP_TIMEOUT
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+            answer = json.loads(response.read() or b"{}")
+            return Attempt(True, int(answer.get("code", 0)), answer=answer)
+    except urllib.error.HTTPError as error:
+        try:
+            answer = json.loads(error.read() or b"{}")
+        except ValueError:
+            answer = {}
+        code = int(answer.get("code", ErrorCode.SYSTEM_ERROR))
+        detail = answer.get("detail") or answer.get("title") or str(error)
+        return Attempt(False, code, f"HTTP {error.code}, {code}: {detail}", answer)
+    except (OSError, ValueError) as error:  # refused, reset, timeout, TLS, bad JSON
+        return Attempt(False, int(ErrorCode.SYSTEM_ERROR), f"{type(error).__name__}: {error}")
+
+
+def _deliver_locally(message: OutboxMessage) -> Attempt:
+    from tinhso.exchange.inbox import receive
+
+    answer = receive(data=bytes(message.data), peer=None)
+    if answer.code == ErrorCode.OK:
+        return Attempt(True, 0, answer=answer.body)
+    return Attempt(False, int(answer.code), f"{int(answer.code)}: {answer.message}", answer.body)
+
+
+def attempt(message: OutboxMessage) -> Attempt:
+    """One delivery attempt of `message`, outside any transaction (never holds a lock over
+    the network). Routes again first, so a route added since enqueue is used."""
+    routed, peer = node.route(message.recipient_id)
+    if not routed:
+        return Attempt(False, int(ErrorCode.UNKNOWN_RECEIVER), "no route to the recipient")
+    if (peer.pk if peer else None) != message.peer_id:
+        OutboxMessage.objects.filter(pk=message.pk).update(peer=peer)
+        message.peer = peer
+    if peer is None:
+        return _deliver_locally(message)
+    return _post(message)
+
+
+def _notify(message: OutboxMessage, ok: bool, error: str) -> None:
+    if not message.source_ref:
+        return
+    for listener in registry.delivery_listeners():
+        listener(message.source_ref, str(message.message_id), ok, error)
+
+
+@transaction.atomic
+def _record(message_pk: int, result: Attempt, *, max_attempts: int) -> OutboxMessage:
+    message = OutboxMessage.objects.select_for_update().get(pk=message_pk)
+    if message.state in (State.SENT, State.DEAD):  # another worker finished it meanwhile
+        return message
+    message.attempts += 1
+    now = timezone.now()
+    if result.ok:
+        message.state, message.sent_at, message.next_attempt_at = State.SENT, now, None
+        message.last_error, message.last_code = "", 0
+    else:
+        message.last_error, message.last_code = result.error[:2000], result.code
+        if result.code in PERMANENT or message.attempts >= max_attempts:
+            message.state, message.next_attempt_at = State.DEAD, None
+        else:
+            message.state = State.FAILED
+            message.next_attempt_at = now + timedelta(seconds=backoff(message.attempts))
+    message.save()
+    audit_record(
+        action=f"exchange.{message.state}",
+        obj=message,
+        actor="exchange",
+        data={"attempts": message.attempts, "code": result.code, "error": result.error[:500]},
+    )
+    _notify(message, result.ok, result.error)
+    return message
+
+
+def due() -> Any:
+    """Messages due for an attempt now, oldest first."""
+    return OutboxMessage.objects.filter(
+        Q(state__in=[State.PENDING, State.FAILED]),
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=timezone.now()),
+    ).order_by("next_attempt_at", "pk")
+
+
+def send_one(message: OutboxMessage, *, max_attempts: int | None = None) -> OutboxMessage:
+    """Attempt `message` once and record the outcome (sent, failed with the next attempt's
+    time, or dead), telling the delivery listeners in the same transaction."""
+    result = attempt(message)
+    if not result.ok:
+        logger.warning(
+            "exchange: %s to %s failed: %s", message.message_id, message.recipient_id, result.error
+        )
+    return _record(message.pk, result, max_attempts=max_attempts or settings.EXCHANGE_MAX_ATTEMPTS)
+
+
+def send_due(*, limit: int = 500) -> dict[str, int]:
+    """The worker's round: attempt every due message once (up to `limit`). Returns counts by
+    resulting state."""
+    counts = {State.SENT: 0, State.FAILED: 0, State.DEAD: 0}
+    for message in list(due()[:limit]):
+        outcome = send_one(message)
+        counts[State(outcome.state)] = counts.get(State(outcome.state), 0) + 1
+    return {str(k): v for k, v in counts.items()}
+
+
+@transaction.atomic
+def replay(*, message: OutboxMessage, actor: Any = None) -> OutboxMessage:
+    """Put a dead (or failed) message back in the queue for an attempt now, attempts reset.
+    Raises ValueError for a message that was sent or is pending."""
+    message = OutboxMessage.objects.select_for_update().get(pk=message.pk)
+    if message.state not in (State.DEAD, State.FAILED):
+        raise ValueError(f"message {message.message_id} is {message.state}, not dead or failed")
+    message.state, message.attempts, message.next_attempt_at = State.PENDING, 0, timezone.now()
+    message.save(update_fields=["state", "attempts", "next_attempt_at"])
+    audit_record(action="exchange.replay", obj=message, actor=actor or "exchange")
+    return message
+
+
+def package_of(message: OutboxMessage) -> StatusPackage | DocumentPackage:
+    """The package a message carries (for the back office and `tinhso exchange status`)."""
+    return edxml.parse(bytes(message.data))

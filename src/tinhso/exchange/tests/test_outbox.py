@@ -1,0 +1,133 @@
+"""The outbox: enqueue, in-process delivery, retries with backoff, dead letters and replay."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.utils import timezone
+
+from tinhso.exchange import edxml, node, outbox, registry
+from tinhso.exchange.models import InboxMessage, OutboxMessage, Peer
+from tinhso.exchange.tests.nodes import HERE, THERE, document_package, local_organ, make_peer
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def recorded():
+    """Recording handlers and delivery listener in place of the documents app's."""
+    seen: dict[str, list] = {"documents": [], "deliveries": []}
+    previous = registry.document_handler()
+
+    def on_document(package, message_id, organ_ids):
+        seen["documents"].append((message_id, organ_ids))
+        return {"incoming": [1]}
+
+    def on_delivery(source_ref, message_id, ok, error):
+        seen["deliveries"].append((source_ref, message_id, ok, error))
+
+    registry.register_document_handler(on_document)
+    registry.register_delivery_listener(on_delivery)
+    yield seen
+    registry.register_document_handler(previous)
+    registry.unregister_delivery_listener(on_delivery)
+
+
+def test_backoff_doubles_with_jitter_and_is_capped():
+    rng = random.Random(7)
+    for attempts, ceiling in ((1, 30), (2, 60), (3, 120), (8, 3840), (30, 86400)):
+        for _ in range(20):
+            wait = outbox.backoff(attempts, base=30, rng=rng)
+            assert ceiling / 2 <= wait <= ceiling
+
+
+def test_enqueue_writes_nothing_when_the_transaction_rolls_back():
+    local_organ(HERE)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        outbox.enqueue(package=document_package(sender=HERE, to=THERE), recipient_id=THERE)
+        raise RuntimeError("the issue failed")
+    assert OutboxMessage.objects.count() == 0
+
+
+def test_a_message_to_an_organ_of_this_node_is_delivered_in_process(recorded):
+    local_organ(HERE)
+    message = outbox.enqueue(
+        package=document_package(sender=HERE, to=HERE), recipient_id=HERE, source_ref="t:1"
+    )
+    assert (message.state, message.peer, message.attempts) == ("pending", None, 0)
+    again = outbox.enqueue(package=document_package(sender=HERE, to=HERE), recipient_id=HERE)
+    assert again.pk == message.pk  # the same package for the same organ is one message
+    edxml.verify(bytes(message.data), certificate=node.identity().certificate)
+    assert outbox.send_due() == {"sent": 1, "failed": 0, "dead": 0}
+    message.refresh_from_db()
+    assert (message.state, message.attempts, message.last_error) == ("sent", 1, "")
+    assert recorded["documents"] == [(str(message.message_id), [HERE])]
+    assert recorded["deliveries"] == [("t:1", str(message.message_id), True, "")]
+    assert InboxMessage.objects.get().message_id == message.message_id
+    assert outbox.send_due() == {"sent": 0, "failed": 0, "dead": 0}  # nothing sent twice
+
+
+def test_an_unreachable_peer_is_retried_with_backoff_then_dead_then_replayed(
+    recorded, stranger, settings
+):
+    settings.EXCHANGE_MAX_ATTEMPTS = 3
+    local_organ(HERE)
+    make_peer("down", identity=stranger, organs=[THERE], key="k", url="http://127.0.0.1:9")
+    message = outbox.enqueue(
+        package=document_package(sender=HERE, to=THERE), recipient_id=THERE, source_ref="t:2"
+    )
+    assert message.peer.name == "down"
+    before = timezone.now()
+    assert outbox.send_due() == {"sent": 0, "failed": 1, "dead": 0}
+    message.refresh_from_db()
+    assert (message.state, message.attempts, message.last_code) == ("failed", 1, 20)
+    assert "URLError" in message.last_error or "Connection" in message.last_error
+    wait = message.next_attempt_at - before
+    assert timedelta(seconds=14) <= wait <= timedelta(seconds=31)
+    assert outbox.send_due() == {"sent": 0, "failed": 0, "dead": 0}  # not due yet
+    for attempts, state in ((2, "failed"), (3, "dead")):
+        OutboxMessage.objects.filter(pk=message.pk).update(next_attempt_at=timezone.now())
+        outbox.send_due()
+        message.refresh_from_db()
+        assert (message.attempts, message.state) == (attempts, state)
+    assert message.next_attempt_at is None
+    assert [d[2] for d in recorded["deliveries"]] == [False, False, False]
+    call_command("exchange", "replay", str(message.message_id))
+    message.refresh_from_db()
+    assert (message.state, message.attempts) == ("pending", 0)
+    local_organ(THERE)  # the organ moved to this node: routing is decided again at send
+    Peer.objects.filter(name="down").update(active=False)
+    assert outbox.send_due()["sent"] == 1
+    assert recorded["deliveries"][-1][2] is True
+
+
+def test_a_permanent_refusal_is_dead_at_once(recorded, settings):
+    local_organ(HERE)
+    message = outbox.enqueue(
+        package=document_package(sender=HERE, to="000.00.00.H40"), recipient_id="000.00.00.H40"
+    )
+    outbox.send_due()
+    message.refresh_from_db()
+    assert (message.state, message.attempts, message.last_code) == ("dead", 1, 18)
+
+
+def test_replay_refuses_a_sent_message(recorded):
+    local_organ(HERE)
+    message = outbox.enqueue(package=document_package(sender=HERE, to=HERE), recipient_id=HERE)
+    outbox.send_due()
+    with pytest.raises(ValueError, match="sent"):
+        outbox.replay(message=OutboxMessage.objects.get(pk=message.pk))
+
+
+def test_the_status_command_describes_a_message(recorded, capsys):
+    local_organ(HERE)
+    message = outbox.enqueue(package=document_package(sender=HERE, to=HERE), recipient_id=HERE)
+    call_command("exchange", "send")
+    call_command("exchange", "status", str(message.message_id))
+    out = capsys.readouterr().out
+    assert '"state": "sent"' in out
+    assert '"direction": "out"' in out
