@@ -10,45 +10,20 @@ or a systemd timer with OnCalendar=*:0/15 starting a oneshot service with that c
 from datetime import datetime
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
-
+from tinhso.core.watchcommand import WatchCommand
 from tinhso.dossiers.deadlines import watch_deadlines
 from tinhso.dossiers.tasks import watch_deadlines_task
 
 
-class Command(BaseCommand):
+class Command(WatchCommand):
     help = (
         "Alert officials about dossiers due soon or overdue, and send the apology letter for "
         "dossiers past their due date. Idempotent; meant for cron every 15 minutes."
     )
+    label = "deadline watch"
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--at",
-            help="Run as of this moment (ISO 8601, e.g. 2020-11-16T09:00+07:00); default now.",
-        )
-        parser.add_argument(
-            "--enqueue", action="store_true", help="Enqueue the run for the task worker."
-        )
-        parser.add_argument("--quiet", action="store_true", help="Print nothing on success.")
+    def watch(self, moment: datetime | None) -> Any:
+        return watch_deadlines(moment)
 
-    def handle(
-        self, *args: Any, at: str | None, enqueue: bool, quiet: bool, **options: Any
-    ) -> None:
-        moment = None
-        if at:
-            try:
-                moment = datetime.fromisoformat(at)
-            except ValueError as error:
-                raise CommandError(f"--at: not an ISO 8601 moment: {at!r}") from error
-            if timezone.is_naive(moment):
-                moment = timezone.make_aware(moment)
-        if enqueue:
-            result = watch_deadlines_task.enqueue(moment.isoformat() if moment else None)
-            if not quiet:
-                self.stdout.write(f"Enqueued deadline watch {result.id}.")
-            return
-        report = watch_deadlines(moment)
-        if not quiet:
-            self.stdout.write(report.summary().capitalize() + ".")
+    def task(self) -> Any:
+        return watch_deadlines_task
