@@ -7,6 +7,7 @@ from tinhso.directory.api import router as directory_router
 from tinhso.documents.api import router as documents_router
 from tinhso.documents.stats_api import router as documents_stats_router
 from tinhso.dossiers.api import router as dossiers_router
+from tinhso.dossiers.postal_api import router as postal_router
 from tinhso.dossiers.stats_api import router as stats_router
 from tinhso.exchange.api import install_exchange_handlers
 from tinhso.exchange.api import router as exchange_router
@@ -39,3 +40,4 @@ api.add_router("/", documents_stats_router, tags=["statistics"])
 api.add_router("/", records_router, tags=["records"])
 api.add_router("/", payments_router, tags=["payments"])
 api.add_router("/", exchange_router, tags=["exchange"])
+api.add_router("/", postal_router, tags=["postal"])

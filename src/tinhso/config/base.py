@@ -219,6 +219,73 @@ EXCHANGE_PEER_KEYS = env.json("EXCHANGE_PEER_KEYS", default={})
 EXCHANGE_MAX_ATTEMPTS = env.int("EXCHANGE_MAX_ATTEMPTS", default=8)
 EXCHANGE_RETRY_BASE_SECONDS = env.float("EXCHANGE_RETRY_BASE_SECONDS", default=30.0)
 EXCHANGE_HTTP_TIMEOUT = env.float("EXCHANGE_HTTP_TIMEOUT", default=30.0)
+# Days the message log keeps its entries (the periodic job `exchange.log_retention` deletes
+# older ones, keeping the chain verifiable from the oldest kept entry).
+EXCHANGE_LOG_RETENTION_DAYS = env.int("EXCHANGE_LOG_RETENTION_DAYS", default=3650)
+
+# --- National adapters (tinhso.exchange.national; docs/adr/0014-national-adapters.md) ------
+# The simulators of the national portal (/simulators/dvcqg/) and of the national population
+# database (/simulators/csdlqgdc/): demo and tests.
+NATIONAL_SIMULATORS = env.bool("NATIONAL_SIMULATORS", default=DEBUG)
+# The national public-service portal (DVCQG): base URL of its push API ("" sends nothing, the
+# pushes wait in the queue), and the client credentials its token endpoint expects.
+NATIONAL_PORTAL_URL = env.str(
+    "NATIONAL_PORTAL_URL", default="http://127.0.0.1:8000/simulators/dvcqg" if DEBUG else ""
+)
+NATIONAL_PORTAL_CLIENT_ID = env.str("NATIONAL_PORTAL_CLIENT_ID", default="tinhso-dev")
+NATIONAL_PORTAL_CLIENT_SECRET = env.str(
+    "NATIONAL_PORTAL_CLIENT_SECRET", default="dvcqg-simulator-secret"
+)
+NATIONAL_PORTAL_TIMEOUT = env.float("NATIONAL_PORTAL_TIMEOUT", default=15.0)
+# Local dossier state -> the portal's status code 1-10 (env JSON overrides the default).
+NATIONAL_PORTAL_STATUS_MAP = env.json(
+    "NATIONAL_PORTAL_STATUS_MAP",
+    default={
+        "submitted": 1,
+        "received": 2,
+        "rejected": 3,
+        "processing": 4,
+        "inter_agency": 4,
+        "waiting_supplement": 5,
+        "waiting_payment": 6,
+        "withdrawn": 7,
+        "paused": 8,
+        "cancelled": 8,
+        "result_ready": 9,
+        "returned": 10,
+    },
+)
+# The national population database: base URL of its lookup API ("" turns prefill off) and
+# the key this platform presents.
+NATIONAL_POPULATION_URL = env.str(
+    "NATIONAL_POPULATION_URL",
+    default="http://127.0.0.1:8000/simulators/csdlqgdc" if DEBUG else "",
+)
+NATIONAL_POPULATION_KEY = env.str("NATIONAL_POPULATION_KEY", default="csdlqgdc-simulator-key")
+NATIONAL_POPULATION_TIMEOUT = env.float("NATIONAL_POPULATION_TIMEOUT", default=5.0)
+
+# --- Public postal service (tinhso.exchange.postal; docs/adr/0015-postal-service.md) ------
+# The simulator of the VNPost-like postal API under /simulators/buu-chinh/: demo and tests.
+POSTAL_SIMULATOR = env.bool("POSTAL_SIMULATOR", default=DEBUG)
+# Base URL of the postal API ("" requests nothing: shipments wait, state "to_request") and the
+# token this platform presents in the `Token` header.
+POSTAL_API_URL = env.str(
+    "POSTAL_API_URL", default="http://127.0.0.1:8000/simulators/buu-chinh/api" if DEBUG else ""
+)
+POSTAL_API_KEY = env.str("POSTAL_API_KEY", default="buu-chinh-simulator-key" if DEBUG else "")
+POSTAL_TIMEOUT = env.float("POSTAL_TIMEOUT", default=10.0)
+# The secret the postal service signs its status callbacks with (HMAC-SHA256 of the body in
+# X-Postal-Signature; empty refuses every callback), and the address of our callback endpoint
+# it is given with each shipment. Outside DEBUG the simulator's published values are refused
+# at start (check postal.E001) unless POSTAL_SIMULATOR is on.
+POSTAL_WEBHOOK_SECRET = env.str(
+    "POSTAL_WEBHOOK_SECRET", default="buu-chinh-simulator-secret" if DEBUG else ""
+)
+POSTAL_CALLBACK_URL = env.str(
+    "POSTAL_CALLBACK_URL", default="http://127.0.0.1:8000/api/v1/postal/status"
+)
+# The value declared for a result sent by post (đồng; insurance of the item).
+POSTAL_DECLARED_VALUE = env.int("POSTAL_DECLARED_VALUE", default=0)
 
 # --- Online payment (tinhso.payments; docs/adr/0013-payments.md) -------------------------
 # The simulators under /simulators/ (CardGatewaySimulator, PayGovSimulator): demo and tests.
@@ -252,6 +319,15 @@ PAYMENT_ATTEMPT_MINUTES = env.int("PAYMENT_ATTEMPT_MINUTES", default=15)
 PAYMENT_EXPIRY_GRACE_MINUTES = env.int("PAYMENT_EXPIRY_GRACE_MINUTES", default=15)
 PAYMENT_RECONCILE_AFTER_SECONDS = env.int("PAYMENT_RECONCILE_AFTER_SECONDS", default=600)
 PAYMENT_NOTICE_MAX_AGE_SECONDS = env.int("PAYMENT_NOTICE_MAX_AGE_SECONDS", default=900)
+# Electronic receipts (biên lai điện tử, ADR 0013): the form symbol and the series ("{yy}" is
+# the year's last two digits) printed on each receipt (check: the province's registered
+# values); the passphrase that opens the organs' keys for receipts signed without a person at
+# the keyboard (empty: receipts stay unsigned and say so; the demo keys use the demo one).
+PAYMENT_RECEIPT_FORM = env.str("PAYMENT_RECEIPT_FORM", default="01BLP0-001")
+PAYMENT_RECEIPT_SERIES = env.str("PAYMENT_RECEIPT_SERIES", default="BL{yy}E")
+PAYMENT_RECEIPT_KEY_PASSPHRASE = env.str(
+    "PAYMENT_RECEIPT_KEY_PASSPHRASE", default="TinhSo@2020" if DEBUG else ""
+)
 
 # --- Background tasks (Django Tasks API) -----------------------------------------------
 TASK_BACKENDS = {

@@ -42,3 +42,16 @@ EXCHANGE_DEV_DIR = Path(MEDIA_ROOT) / "exchange-node"
 
 # The payment gateway simulators answer in tests (tinhso.payments).
 PAYMENT_SIMULATORS = True
+
+# The national portal and population simulators answer in tests (tinhso.exchange.national);
+# tests point the clients at their live server.
+NATIONAL_SIMULATORS = True
+NATIONAL_PORTAL_URL = ""
+NATIONAL_POPULATION_URL = ""
+
+# The postal simulator answers in tests (tinhso.exchange.postal); tests point the client and
+# the callback at their live server.
+POSTAL_SIMULATOR = True
+POSTAL_API_URL = ""
+POSTAL_API_KEY = "buu-chinh-simulator-key"
+POSTAL_WEBHOOK_SECRET = "buu-chinh-simulator-secret"  # noqa: S105 (the simulator's)

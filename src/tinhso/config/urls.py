@@ -12,7 +12,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("thu-tuc/", include("tinhso.procedures.urls")),
     path("backoffice/thu-tuc/", include("tinhso.procedures.backoffice_urls")),
+    path("backoffice/lien-thong/", include("tinhso.exchange.backoffice_urls")),
     path("dich-vu-cong/thanh-toan/", include("tinhso.payments.urls")),
+    path("backoffice/thanh-toan/", include("tinhso.payments.backoffice_urls")),
     path("dich-vu-cong/", include("tinhso.dossiers.citizen_urls")),
     path("", include("tinhso.dossiers.urls")),
     path("", include("tinhso.documents.urls")),
@@ -22,6 +24,10 @@ urlpatterns = [
 
 if settings.PAYMENT_SIMULATORS:
     urlpatterns.insert(0, path("simulators/", include("tinhso.payments.simulators.urls")))
+if settings.NATIONAL_SIMULATORS:
+    urlpatterns.insert(0, path("simulators/", include("tinhso.exchange.national.simulator.urls")))
+if settings.POSTAL_SIMULATOR:
+    urlpatterns.insert(0, path("simulators/", include("tinhso.exchange.postal.simulator.urls")))
 
 admin.site.site_header = settings.SITE_NAME
 admin.site.site_title = settings.SITE_NAME

@@ -52,8 +52,14 @@ class Action(StrEnum):
     APPROVE_FILE_PLAN = "records.approve_plan"
     REOPEN_RECORD = "records.reopen"
     ARCHIVE_RECORDS = "records.archive"
+    # See the organ's payment requests, payments, receipts and daily reconciliation (issue 6):
+    # the one-stop officers who collect fees and the leaders who answer for them.
+    VIEW_PAYMENTS = "payments.view"
     VIEW_REPORTS = "reports.view"
     MANAGE_CATALOGUE = "procedures.manage"
+    # The exchange node's message log (packages sent, received, refused) of the organs in
+    # scope, with its CSV export: the administrators who run the node.
+    VIEW_EXCHANGE_LOG = "exchange.view_log"
 
 
 _EVERY_OFFICIAL = {Action.USE_BACKOFFICE, Action.VIEW_DIRECTORY}
@@ -99,10 +105,17 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.MANAGE_FILE_PLAN,
             Action.APPROVE_FILE_PLAN,
             Action.REOPEN_RECORD,
+            Action.VIEW_PAYMENTS,
         }
     ),
     Role.ONE_STOP_OFFICER: frozenset(
-        _EVERY_OFFICIAL | {Action.RECEIVE_DOSSIER, Action.RETURN_RESULT, Action.VIEW_APPLICANTS}
+        _EVERY_OFFICIAL
+        | {
+            Action.RECEIVE_DOSSIER,
+            Action.RETURN_RESULT,
+            Action.VIEW_APPLICANTS,
+            Action.VIEW_PAYMENTS,
+        }
     ),
     Role.ADMINISTRATOR: frozenset(
         _EVERY_OFFICIAL
@@ -111,6 +124,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.MANAGE_OFFICIALS,
             Action.VIEW_REPORTS,
             Action.MANAGE_CATALOGUE,
+            Action.VIEW_EXCHANGE_LOG,
         }
     ),
 }

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tinhso.directory.models import Applicant
-from tinhso.dossiers import fees, selectors, services
+from tinhso.dossiers import fees, national_glue, selectors, services
 from tinhso.dossiers.models import Attachment, Dossier
 from tinhso.dossiers.states import IllegalTransition, State, allowed_actions
 from tinhso.dossiers.views import receipt_response
@@ -57,6 +57,15 @@ def file_online(request: HttpRequest, code: str) -> HttpResponse:
         "values": {},
         "errors": {},
     }
+    if request.method != "POST":  # once-only: what the population database knows is filled
+        context["values"] = national_glue.prefill_from_population(
+            applicant=applicant, fields=context["form_fields"]
+        )
+        if context["values"]:
+            messages.info(
+                request,
+                _("Một số thông tin đã được điền sẵn từ Cơ sở dữ liệu quốc gia về dân cư."),
+            )
     if request.method == "POST":
         values = {k[2:]: v for k, v in request.POST.items() if k.startswith("f_")}
         context["values"] = values

@@ -12,7 +12,7 @@ from tinhso.core.services import audit_record
 from tinhso.dossiers.models import Channel, Dossier
 from tinhso.payments.models import PaymentRequest
 from tinhso.payments.selectors import request_for
-from tinhso.payments.services import payment_request_create
+from tinhso.payments.services import payment_request_create, payment_request_relabel
 from tinhso.procedures.models.catalogue import ONLINE_PAYMENT_KINDS
 
 SOURCE = "dossiers.dossier"
@@ -21,7 +21,7 @@ SOURCE = "dossiers.dossier"
 def request_fees(dossier: Dossier) -> PaymentRequest | None:
     """At online filing of a procedure offered with online payment (level 4 / full online),
     the fee request is raised for the form as filed; None when nothing is due or the fee is
-    paid at the counter. Runs in the filing transaction."""
+    paid at the counter. Runs in the filing transaction, which created the dossier."""
     if dossier.channel != Channel.ONLINE or dossier.service_level not in ONLINE_PAYMENT_KINDS:
         return None
     return payment_request_create(
@@ -33,7 +33,15 @@ def request_fees(dossier: Dossier) -> PaymentRequest | None:
         applicant=dossier.applicant,
         form_data=dossier.form_data,
         online=True,
+        new_source=True,
     )
+
+
+def code_assigned(dossier: Dossier) -> None:
+    """At intake the dossier gets its code: its fee request, raised at filing under
+    "#<id>", is labelled with the code from then on (in the intake transaction)."""
+    if dossier.channel == Channel.ONLINE and dossier.code:
+        payment_request_relabel(source=SOURCE, source_id=dossier.pk, source_ref=dossier.code)
 
 
 def payment_request_of(dossier: Dossier) -> PaymentRequest | None:

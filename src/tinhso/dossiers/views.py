@@ -27,6 +27,7 @@ from tinhso.directory.services import applicant_identifier_check, applicant_regi
 from tinhso.dossiers import selectors, services
 from tinhso.dossiers.models import Channel
 from tinhso.dossiers.receipt import receipt_pdf
+from tinhso.dossiers.services import postal
 from tinhso.dossiers.states import IllegalTransition, State, allowed_actions
 from tinhso.procedures import forms
 from tinhso.procedures.models import Procedure
@@ -102,6 +103,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "marker": selectors.marker(dossier),
             "fields": forms.form_fields(dossier.procedure.form_schema),
             "channels": Channel.choices,
+            "delivery": postal.delivery_defaults(dossier) if "return_result" in actions else {},
+            "shipments": dossier.shipments.all(),
             "assignees": Official.objects.filter(
                 organ=dossier.step_organ or dossier.organ
             ).select_related("user"),
@@ -133,6 +136,7 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
                 return_channel=int(request.POST["return_channel"])
                 if request.POST.get("return_channel", "").isdigit()
                 else None,
+                delivery=_delivery(request),
             )
         messages.success(request, _("Đã thực hiện thao tác."))
     except IllegalTransition as error:
@@ -149,6 +153,35 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
         for text in error.messages:
             messages.error(request, text)
     return redirect("dossiers:detail", pk=pk)
+
+
+@require_POST
+@login_required
+def shipment_correct(request: HttpRequest, pk: int, shipment_pk: int) -> HttpResponse:
+    """Correct the address of a shipment the postal service refused, and ask again."""
+    _official(request)
+    dossier = selectors.dossier_for_official(user=request.user, pk=pk)
+    shipment = dossier.shipments.filter(pk=shipment_pk).first()
+    if shipment is None:
+        raise Http404(_("Không có bưu gửi này."))
+    try:
+        postal.shipment_correct(
+            shipment=shipment, delivery=_delivery(request) or {}, actor=request.user
+        )
+        messages.success(request, _("Đã gửi lại yêu cầu cho bưu chính."))
+    except PermissionError as error:
+        messages.error(request, str(error))
+    except ValidationError as error:
+        for text in error.messages:
+            messages.error(request, text)
+    return redirect("dossiers:detail", pk=pk)
+
+
+def _delivery(request: HttpRequest) -> dict[str, str] | None:
+    """The delivery address typed at the return action (fields `delivery_<name>`), or None
+    when the form has none (the dossier's own address is used)."""
+    values = {f: request.POST.get(f"delivery_{f}", "") for f in postal.DELIVERY_FIELDS}
+    return values if any(f"delivery_{f}" in request.POST for f in postal.DELIVERY_FIELDS) else None
 
 
 def receipt_response(request: HttpRequest, dossier: Any, officer_name: str = "") -> HttpResponse:
@@ -226,6 +259,7 @@ def intake(request: HttpRequest) -> HttpResponse:
                         documents_received=[
                             int(v) for v in request.POST.getlist("documents") if v.isdigit()
                         ],
+                        postal_tracking=request.POST.get("postal_tracking", ""),
                     )
             except ValidationError as error:
                 errors = {k.removeprefix("form_data."): v for k, v in error.message_dict.items()}

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from tinhso.exchange import outbox
-from tinhso.exchange.models import InboxMessage, OutboxMessage, Peer
+from tinhso.exchange.models import InboxMessage, MessageLog, OutboxMessage, Peer
 
 
 @admin.register(Peer)
@@ -71,4 +71,39 @@ class InboxMessageAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in InboxMessage._meta.fields]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(MessageLog)
+class MessageLogAdmin(admin.ModelAdmin):
+    """The hash-chained message log, read only: no entry is added, changed or deleted here
+    (retention deletes old ones; `tinhso exchange verify-log` checks the chain)."""
+
+    list_display = [
+        "seq",
+        "at",
+        "direction",
+        "message_id",
+        "kind",
+        "sender_id",
+        "recipient_id",
+        "peer",
+        "code",
+    ]
+    list_filter = ["direction", "kind", "code"]
+    search_fields = ["message_id", "sender_id", "recipient_id", "document_id"]
+    date_hierarchy = "at"
+    exclude = ["data"]
+    readonly_fields = [f.name for f in MessageLog._meta.fields if f.name != "data"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[MessageLog]:
+        return super().get_queryset(request).defer("data")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False

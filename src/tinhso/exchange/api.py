@@ -13,7 +13,7 @@ from ninja.security import APIKeyHeader
 from tinhso.core.api import PROBLEM_BASE, PROBLEM_CONTENT_TYPE
 from tinhso.exchange import edxml
 from tinhso.exchange.edxml import ErrorCode
-from tinhso.exchange.inbox import Answer, authenticate, receive
+from tinhso.exchange.inbox import Answer, authenticate, receive, refuse_unread
 from tinhso.exchange.models import Peer
 
 router = Router()
@@ -133,11 +133,11 @@ def inbox(request: HttpRequest) -> Any:
     peer: Peer = request.auth  # type: ignore[attr-defined]
     length = int(request.headers.get("Content-Length") or 0)
     if length > edxml.LIMITS.max_package_bytes:
-        raise PeerRefused(Answer(ErrorCode.INVALID_FILE, "package too large"), 413)
+        raise PeerRefused(refuse_unread(peer=peer, size=length), 413)
     # Read the stream, not request.body: DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) is for forms.
     data = request.read(edxml.LIMITS.max_package_bytes + 1)
     if len(data) > edxml.LIMITS.max_package_bytes:
-        raise PeerRefused(Answer(ErrorCode.INVALID_FILE, "package too large"), 413)
+        raise PeerRefused(refuse_unread(peer=peer, size=len(data)), 413)
     answer = receive(data=data, peer=peer)
     if answer.code != ErrorCode.OK:
         raise PeerRefused(answer)

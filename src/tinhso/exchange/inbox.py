@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import logging
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tinhso.core.services import audit_record
-from tinhso.exchange import edxml, node, registry
+from tinhso.exchange import edxml, messagelog, node, registry
 from tinhso.exchange.edxml import DocumentPackage, EdxmlError, ErrorCode
 from tinhso.exchange.edxml.errors import TITLES
 from tinhso.exchange.models import InboxMessage, OutboxMessage, Peer, hash_key
@@ -50,9 +51,53 @@ def authenticate(raw_key: str | None) -> Peer | None:
     return peer
 
 
-def _refuse(code: ErrorCode, message: str, *, element: str = "", peer: Peer | None) -> Answer:
+def _refuse(
+    code: ErrorCode,
+    message: str,
+    *,
+    element: str = "",
+    peer: Peer | None,
+    data: bytes | None = None,
+    size: int | None = None,
+    facts: dict[str, Any] | None = None,
+) -> Answer:
+    """Answer a refusal and log it (in its own transaction: nothing of the package is kept
+    but the log entry, with the bytes when they were read)."""
     logger.warning("exchange inbox refused (%s, peer %s): %s", int(code), peer, message)
+    detail = f"{message} ({element})" if element else message
+    with transaction.atomic():
+        messagelog.append(
+            direction=messagelog.Direction.REFUSED,
+            peer=peer.name if peer else "",
+            data=data,
+            size=size,
+            code=int(code),
+            detail=detail,
+            package_in=messagelog.Where.LOG if data is not None else messagelog.Where.NONE,
+            **(facts or {}),
+        )
     return Answer(code, message, element)
+
+
+def refuse_unread(*, peer: Peer | None, size: int) -> Answer:
+    """Refuse a package too large to be read (by its announced or read size), and log it
+    without its bytes."""
+    return _refuse(ErrorCode.INVALID_FILE, "package too large", peer=peer, size=size)
+
+
+def _duplicate(
+    first: InboxMessage, data: bytes, peer: Peer | None, facts: dict[str, Any]
+) -> Answer:
+    with transaction.atomic():
+        messagelog.append(
+            direction=messagelog.Direction.DUPLICATE,
+            peer=peer.name if peer else "",
+            package_sha256=hashlib.sha256(data).hexdigest(),
+            size=len(data),
+            detail=f"answered with the first result, received {first.received_at.isoformat()}",
+            **facts,
+        )
+    return Answer(ErrorCode.OK, "duplicate", body=first.answer(), duplicate=True)
 
 
 def receive(*, data: bytes, peer: Peer | None) -> Answer:
@@ -63,11 +108,11 @@ def receive(*, data: bytes, peer: Peer | None) -> Answer:
     certificate = node.identity().certificate if peer is None else node.peer_certificate(peer)
     limits = edxml.LIMITS
     if len(data) > limits.max_package_bytes:
-        return _refuse(ErrorCode.INVALID_FILE, "package too large", peer=peer)
+        return refuse_unread(peer=peer, size=len(data))
     try:
         package = edxml.read(data, certificate=certificate, limits=limits)
     except EdxmlError as error:
-        return _refuse(error.code, error.message, element=error.element, peer=peer)
+        return _refuse(error.code, error.message, element=error.element, peer=peer, data=data)
     if isinstance(package, DocumentPackage):
         kind = OutboxMessage.Kind.DOCUMENT
         sender = package.header.from_.organ_id
@@ -78,23 +123,44 @@ def receive(*, data: bytes, peer: Peer | None) -> Answer:
         sender = package.from_.organ_id
         targets = [package.response_for.document_id.organ_id]
         document_id = str(package.response_for.document_id)
+    facts: dict[str, Any] = {
+        "message_id": message_id_of(package, targets[0] if kind == "document" else ""),
+        "kind": kind,
+        "sender_id": sender,
+        "recipient_id": ",".join(targets),
+        "document_id": document_id,
+    }
     if peer is not None and not peer.serves(sender):
         return _refuse(
             ErrorCode.SENDER_NOT_REGISTERED,
             f"the sending organ {sender} is not served by peer {peer.name}",
             peer=peer,
+            data=data,
+            facts=facts,
         )
     local = [organ_id for organ_id in targets if node.is_local(organ_id)]
     if not local:
+        locked = [organ_id for organ_id in targets if node.is_locked(organ_id)]
+        if locked:  # organs this node knew, now closed (abolished, merged): 23, not 18
+            return _refuse(
+                ErrorCode.RECEIVER_LOCKED,
+                f"the receiving organ no longer receives: {', '.join(locked)}",
+                peer=peer,
+                data=data,
+                facts=facts,
+            )
         return _refuse(
             ErrorCode.UNKNOWN_RECEIVER,
             f"no receiving organ of this node among {', '.join(targets)}",
             peer=peer,
+            data=data,
+            facts=facts,
         )
     message_id = message_id_of(package, local[0] if kind == OutboxMessage.Kind.DOCUMENT else "")
+    facts.update(message_id=message_id, recipient_id=",".join(local))
     first = InboxMessage.objects.filter(message_id=message_id).first()
     if first is not None:
-        return Answer(ErrorCode.OK, "duplicate", body=first.answer(), duplicate=True)
+        return _duplicate(first, data, peer, facts)
     try:
         with transaction.atomic():
             row = InboxMessage.objects.create(
@@ -109,17 +175,33 @@ def receive(*, data: bytes, peer: Peer | None) -> Answer:
             row.applied_at, row.result = timezone.now(), {"code": 0, **result}
             row.save(update_fields=["applied_at", "result"])
             audit_record(action="exchange.received", obj=row, actor="exchange", data=result)
+            messagelog.append(  # last, so that the head is locked only until the commit
+                direction=messagelog.Direction.RECEIVED,
+                peer=peer.name if peer else "",
+                data=data,
+                detail=json.dumps(row.result, sort_keys=True, ensure_ascii=False, default=str),
+                package_in=messagelog.Where.LOG,
+                **facts,
+            )
     except IntegrityError:
         first = InboxMessage.objects.filter(message_id=message_id).first()
         if first is None:  # not the unique id: a handler's own integrity error
             logger.exception("exchange inbox: integrity error applying %s", message_id)
-            return _refuse(ErrorCode.SYSTEM_ERROR, "could not apply the package", peer=peer)
-        return Answer(ErrorCode.OK, "duplicate", body=first.answer(), duplicate=True)
+            return _refuse(
+                ErrorCode.SYSTEM_ERROR,
+                "could not apply the package",
+                peer=peer,
+                data=data,
+                facts=facts,
+            )
+        return _duplicate(first, data, peer, facts)
     except registry.Refused as refusal:
-        return _refuse(refusal.code, refusal.message, peer=peer)
+        return _refuse(refusal.code, refusal.message, peer=peer, data=data, facts=facts)
     except Exception:
         logger.exception("exchange inbox: handler failed for %s", message_id)
-        return _refuse(ErrorCode.SYSTEM_ERROR, "could not apply the package", peer=peer)
+        return _refuse(
+            ErrorCode.SYSTEM_ERROR, "could not apply the package", peer=peer, data=data, facts=facts
+        )
     return Answer(ErrorCode.OK, "applied", body=row.answer())
 
 

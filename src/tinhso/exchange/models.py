@@ -125,3 +125,94 @@ class InboxMessage(models.Model):
 
     def answer(self) -> dict[str, Any]:
         return {"message_id": str(self.message_id), **self.result}
+
+
+GENESIS = "0" * 64  # the previous chain hash of the very first entry
+
+
+class MessageLog(models.Model):
+    """One entry of the node's message log (append-only): a package sent, received, received
+    again (answered with the first result) or refused, with the SHA-256 of its bytes, in a
+    hash chain: `chain_hash` = SHA-256 over the previous entry's chain hash, this entry's
+    canonical fields and the package hash (`exchange.messagelog`), so that a changed field, a
+    changed package or a missing entry is found by `tinhso exchange verify-log`.
+
+    The bytes of a package sent stay on its OutboxMessage (`package_in` "outbox"); those of a
+    package received or refused are kept here (`package_in` "log"), since the inbox row keeps
+    none; a package never read (too large) or a duplicate keeps none ("")."""
+
+    class Direction(models.TextChoices):
+        SENT = "sent", _("Đã gửi")
+        RECEIVED = "received", _("Đã nhận")
+        DUPLICATE = "duplicate", _("Nhận trùng")
+        REFUSED = "refused", _("Từ chối")
+
+    class Where(models.TextChoices):
+        NONE = "", _("Không lưu")
+        LOG = "log", _("Trong nhật ký")
+        OUTBOX = "outbox", _("Trong hộp thư đi")
+
+    seq = models.PositiveBigIntegerField(_("số thứ tự"), unique=True)
+    at = models.DateTimeField(_("thời điểm"), db_index=True)
+    direction = models.CharField(_("chiều"), max_length=10, choices=Direction.choices)
+    message_id = models.UUIDField(_("mã gói tin"), null=True, blank=True, db_index=True)
+    kind = models.CharField(_("loại"), max_length=10, blank=True)
+    sender_id = models.CharField(_("cơ quan gửi"), max_length=35, blank=True, db_index=True)
+    recipient_id = models.CharField(_("cơ quan nhận"), max_length=400, blank=True, db_index=True)
+    peer = models.CharField(_("nút liên thông"), max_length=60, blank=True)
+    document_id = models.CharField(_("DocumentId"), max_length=300, blank=True, db_index=True)
+    package_sha256 = models.CharField(_("băm gói tin (SHA-256)"), max_length=64, blank=True)
+    size = models.PositiveBigIntegerField(_("kích thước (byte)"), default=0)
+    code = models.IntegerField(_("mã LGSP"), default=0)
+    detail = models.TextField(_("kết quả, lý do"), blank=True)
+    package_in = models.CharField(
+        _("nơi lưu gói tin"), max_length=10, choices=Where.choices, blank=True
+    )
+    data = models.BinaryField(_("gói tin"), null=True, blank=True)
+    prev_hash = models.CharField(_("băm mắt xích trước"), max_length=64)
+    chain_hash = models.CharField(_("băm mắt xích"), max_length=64)
+
+    class Meta:
+        verbose_name = _("nhật ký gói tin")
+        verbose_name_plural = _("nhật ký gói tin")
+        ordering = ["-seq"]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.direction} {self.message_id or ''}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise ValueError("the message log is append-only")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
+class MessageLogHead(models.Model):
+    """The chain's head, one row (pk 1), locked by every append so that writers in several
+    processes take turns and the chain never forks. It also keeps the anchor: the sequence
+    number and chain hash of the last entry that retention deleted, where verification of
+    the kept entries starts."""
+
+    last_seq = models.PositiveBigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default=GENESIS)
+    anchor_seq = models.PositiveBigIntegerField(default=0)
+    anchor_hash = models.CharField(max_length=64, default=GENESIS)
+    pruned_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("đầu chuỗi nhật ký gói tin")
+        verbose_name_plural = _("đầu chuỗi nhật ký gói tin")
+
+    def __str__(self) -> str:
+        return f"#{self.last_seq} {self.last_hash[:12]}"
+
+
+# The national adapters' rows live in their subpackage; importing them here makes them part
+# of this app (migration 0003_national).
+from tinhso.exchange.national.models import (  # noqa: E402, F401
+    NationalPush,
+    SimulatedPortalDossier,
+    SimulatedPortalMessage,
+)
+
+# The postal simulator's rows live in their subpackage (migration 0004_postal).
+from tinhso.exchange.postal.models import SimulatedShipment  # noqa: E402, F401

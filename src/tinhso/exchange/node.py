@@ -108,12 +108,25 @@ def peer_key(peer: Peer) -> str:
 
 
 def is_local(organ_id: str) -> bool:
-    """Whether `organ_id` is an organ of this node (a QCVN 102 identifier valid today)."""
+    """Whether `organ_id` is an organ of this node: a QCVN 102 identifier valid today, of an
+    organ still working today."""
     today = timezone.localdate()
-    for ident in OrganIdentifier.objects.filter(scheme=OrganScheme.QCVN102, value=organ_id):
-        if ident.is_valid_on(today):
+    idents = OrganIdentifier.objects.filter(scheme=OrganScheme.QCVN102, value=organ_id)
+    for ident in idents.select_related("organ"):
+        organ = ident.organ
+        if ident.is_valid_on(today) and (organ.valid_to is None or today <= organ.valid_to):
             return True
     return False
+
+
+def is_locked(organ_id: str) -> bool:
+    """Whether `organ_id` names an organ this node knew but that no longer receives: its
+    identifier or the organ itself ended (the district organs abolished on 1 July 2025, an
+    organ merged into another). Packages for it are refused with 23, not 18: the sender
+    learns the address is closed rather than unknown."""
+    if is_local(organ_id):
+        return False
+    return OrganIdentifier.objects.filter(scheme=OrganScheme.QCVN102, value=organ_id).exists()
 
 
 def route(organ_id: str) -> tuple[bool, Peer | None]:

@@ -24,7 +24,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from tinhso.core.services import audit_record
-from tinhso.exchange import edxml, node, registry
+from tinhso.exchange import edxml, messagelog, node, registry
 from tinhso.exchange.edxml import DocumentPackage, ErrorCode, Package, StatusPackage
 from tinhso.exchange.models import OutboxMessage
 
@@ -164,6 +164,10 @@ def attempt(message: OutboxMessage) -> Attempt:
     the network). Routes again first, so a route added since enqueue is used."""
     routed, peer = node.route(message.recipient_id)
     if not routed:
+        if node.is_locked(message.recipient_id):
+            return Attempt(
+                False, int(ErrorCode.RECEIVER_LOCKED), "the recipient organ no longer receives"
+            )
         return Attempt(False, int(ErrorCode.UNKNOWN_RECEIVER), "no route to the recipient")
     if (peer.pk if peer else None) != message.peer_id:
         OutboxMessage.objects.filter(pk=message.pk).update(peer=peer)
@@ -198,6 +202,8 @@ def _record(message_pk: int, result: Attempt, *, max_attempts: int) -> OutboxMes
             message.state = State.FAILED
             message.next_attempt_at = now + timedelta(seconds=backoff(message.attempts))
     message.save()
+    if result.ok:  # logged in this transaction: a rolled-back outcome leaves no entry
+        messagelog.record_sent(message, result.answer)
     audit_record(
         action=f"exchange.{message.state}",
         obj=message,

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
+from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
-from tinhso.exchange.models import InboxMessage, OutboxMessage
+from tinhso.directory.models import OrganIdentifier, OrganScheme
+from tinhso.directory.permissions import Action, organs_in_scope
+from tinhso.exchange.models import InboxMessage, MessageLog, OutboxMessage
 
 
 def received_document_id(message_id: str) -> str:
@@ -34,3 +39,69 @@ def message_by_id(message_id: str) -> OutboxMessage | InboxMessage | None:
         OutboxMessage.objects.filter(message_id=key).first()
         or InboxMessage.objects.filter(message_id=key).first()
     )
+
+
+# --- The message log -------------------------------------------------------------------------
+
+INBOUND = {
+    "applied": MessageLog.Direction.RECEIVED,
+    "duplicate": MessageLog.Direction.DUPLICATE,
+    "refused": MessageLog.Direction.REFUSED,
+}
+
+
+def received_packages(*, state: str = "", limit: int = 50) -> QuerySet[MessageLog]:
+    """Packages that reached the inbox, newest first, from the message log: applied, received
+    again (answered with the first result) or refused; `state` one of INBOUND's keys or ""
+    for all. Raises ValueError for another state."""
+    if state and state not in INBOUND:
+        raise ValueError(f"state must be one of {', '.join(INBOUND)}")
+    directions = [INBOUND[state]] if state else list(INBOUND.values())
+    return MessageLog.objects.filter(direction__in=directions).defer("data")[:limit]
+
+
+@dataclass(frozen=True)
+class LogFilter:
+    """The back office's filters of the message log (every one optional)."""
+
+    direction: str = ""
+    organ_id: str = ""
+    message_id: uuid.UUID | None = None
+    document_id: str = ""
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+
+def message_log(*, user: Any, filters: LogFilter) -> QuerySet[MessageLog]:
+    """The log entries `user` may see, filtered, newest first, without the package bytes.
+    The platform's operators see every entry; an official with `exchange.view_log` sees the
+    entries whose sender or recipient is an organ of their scope (by its QCVN 102 id; an
+    entry with several recipients is matched on the whole list, so only by its sender)."""
+    entries = MessageLog.objects.defer("data")
+    if not getattr(user, "is_superuser", False):
+        organs = organs_in_scope(user, Action.VIEW_EXCHANGE_LOG)
+        ids = list(
+            OrganIdentifier.objects.filter(
+                organ__in=organs, scheme=OrganScheme.QCVN102
+            ).values_list("value", flat=True)
+        )
+        entries = entries.filter(Q(sender_id__in=ids) | Q(recipient_id__in=ids))
+    if filters.direction:
+        entries = entries.filter(direction=filters.direction)
+    if filters.organ_id:
+        organ = filters.organ_id.strip()
+        entries = entries.filter(
+            Q(sender_id=organ)
+            | Q(recipient_id=organ)
+            | Q(recipient_id__contains=f"{organ},")
+            | Q(recipient_id__endswith=f",{organ}")
+        )
+    if filters.message_id:
+        entries = entries.filter(message_id=filters.message_id)
+    if filters.document_id:
+        entries = entries.filter(document_id__icontains=filters.document_id.strip())
+    if filters.date_from:
+        entries = entries.filter(at__date__gte=filters.date_from)
+    if filters.date_to:
+        entries = entries.filter(at__date__lte=filters.date_to)
+    return entries.order_by("-seq")

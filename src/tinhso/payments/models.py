@@ -174,3 +174,99 @@ class SimulatedTransaction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.gateway} {self.txn_ref} {self.status}"
+
+
+class ReceiptCounter(models.Model):
+    """The last receipt number of `organ` in `year` and `series` (gapless numbering).
+
+    The row is the counter, as the documents' registers and the dossiers' day counters are:
+    locked and incremented in the transaction that issues the receipt, so a rolled-back
+    settlement gives its number back."""
+
+    organ = models.ForeignKey("directory.Organ", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    series = models.CharField(max_length=20)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organ", "year", "series"], name="payment_receipt_counter_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organ_id} {self.year} {self.series}: {self.last}"
+
+
+class Receipt(models.Model):
+    """The electronic receipt (biên lai điện tử) of one paid payment, issued by the organ.
+
+    Written in the transaction that marks the payment paid, with every fact it prints copied
+    in (payer, dossier, procedure, fee lines, gateway and transaction numbers), so that the
+    PDF rendered from the row later is the receipt as issued. The PDF is signed with the
+    organ's key after the commit (`receipts.receipt_sign`); `sign_state` says where that
+    stands, and an unsigned receipt says so, on its page and in the admin.
+    """
+
+    class SignState(models.TextChoices):
+        PENDING = "pending", _("Đang chờ ký số")
+        SIGNED = "signed", _("Đã ký số")
+        NO_KEY = "no_key", _("Chưa ký số: cơ quan chưa có khóa ký số dùng được")
+        FAILED = "failed", _("Ký số không thành công, sẽ thử lại")
+
+    payment = models.OneToOneField(Payment, on_delete=models.PROTECT, related_name="receipt")
+    request = models.ForeignKey(PaymentRequest, on_delete=models.PROTECT, related_name="receipts")
+    organ = models.ForeignKey("directory.Organ", on_delete=models.PROTECT, related_name="+")
+    form = models.CharField(_("mẫu số"), max_length=20)
+    series = models.CharField(_("ký hiệu"), max_length=20)
+    year = models.PositiveSmallIntegerField()
+    number = models.PositiveIntegerField(_("số"))
+    issued_at = models.DateTimeField(_("ngày lập"))
+    organ_name = models.CharField(max_length=300)
+    organ_code = models.CharField(max_length=40, blank=True)
+    organ_address = models.CharField(max_length=300, blank=True)
+    payer_name = models.CharField(_("người nộp"), max_length=300)
+    payer_identifier = models.CharField(max_length=14)
+    payer_address = models.CharField(max_length=300, blank=True)
+    source_ref = models.CharField(_("hồ sơ"), max_length=60)
+    procedure_name = models.CharField(max_length=500, blank=True)
+    lines = models.JSONField(default=list)
+    amount = models.PositiveBigIntegerField(_("số tiền (đồng)"))
+    amount_words = models.CharField(max_length=300)
+    gateway = models.CharField(max_length=20)
+    gateway_label = models.CharField(max_length=100)
+    txn_ref = models.CharField(max_length=40)
+    gateway_txn_no = models.CharField(max_length=40, blank=True)
+    bank_code = models.CharField(max_length=20, blank=True)
+    paid_at = models.DateTimeField()
+    sign_state = models.CharField(
+        _("chữ ký số"),
+        max_length=10,
+        choices=SignState.choices,
+        default=SignState.PENDING,
+        db_index=True,
+    )
+    sign_attempts = models.PositiveIntegerField(default=0)
+    sign_error = models.CharField(_("lỗi ký số"), max_length=500, blank=True)
+    signed_at = models.DateTimeField(null=True, blank=True)
+    signer = models.CharField(_("khóa ký"), max_length=300, blank=True)
+    pdf = models.FileField(upload_to="payments/receipts/", blank=True)
+    pdf_sha256 = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("biên lai điện tử")
+        verbose_name_plural = _("biên lai điện tử")
+        ordering = ["-issued_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organ", "year", "series", "number"], name="payment_receipt_number_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.display_number
+
+    @property
+    def display_number(self) -> str:
+        return f"{self.series} {self.number:07d}"

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 
-from tinhso.directory.models import Applicant
+from tinhso.core.reporting import VN
+from tinhso.directory.models import Applicant, Organ
+from tinhso.directory.permissions import Action, can, organs_in_scope
 from tinhso.payments.fees import Assessment, FeeRule, assess
-from tinhso.payments.models import Payment, PaymentRequest
+from tinhso.payments.models import Payment, PaymentRequest, Receipt
 from tinhso.procedures.models import Procedure
 
 # The form field in which the applicant declares a category that earns an exemption.
@@ -18,7 +22,8 @@ ONLINE_CATEGORY = "online"  # for fees waived or reduced when filed online
 
 
 def fee_rules(*, procedure: Procedure) -> list[FeeRule]:
-    """The procedure's fee lines from the catalogue, in catalogue order."""
+    """The procedure's fee lines from the catalogue, in catalogue order (from the prefetched
+    lines when the procedure came with them, as `procedure_for_filing` gives it)."""
     return [
         FeeRule(
             name=f.name,
@@ -30,7 +35,7 @@ def fee_rules(*, procedure: Procedure) -> list[FeeRule]:
             maximum=f.maximum,
             exemptions=tuple(f.exemptions),
         )
-        for f in procedure.fees.order_by("pk")
+        for f in sorted(procedure.fees.all(), key=lambda fee: fee.pk)
     ]
 
 
@@ -72,3 +77,88 @@ def requests_of_applicant(*, applicant: Applicant) -> QuerySet[PaymentRequest]:
 
 def payment_by_ref(*, txn_ref: str) -> Payment | None:
     return Payment.objects.select_related("request").filter(txn_ref=txn_ref).first()
+
+
+# The back office (issue 6, item 3): what an official sees is the organs where they hold
+# `Action.VIEW_PAYMENTS` (the one-stop officers, the leaders; operators everywhere).
+
+
+def payment_organs(user: Any) -> QuerySet[Organ]:
+    """The organs whose payments `user` may see."""
+    return organs_in_scope(user, Action.VIEW_PAYMENTS)
+
+
+def may_see_payments(user: Any) -> bool:
+    return can(user, Action.VIEW_PAYMENTS)
+
+
+def requests_for_official(
+    user: Any,
+    *,
+    organ: Organ | None = None,
+    state: str = "",
+    gateway: str = "",
+    text: str = "",
+    first: date | None = None,
+    last: date | None = None,
+) -> QuerySet[PaymentRequest]:
+    """The payment requests of the organs in `user`'s scope, newest first, filtered by
+    organ, state (paid, unpaid, expired), gateway of an attempt, a reference, dossier code
+    or transaction number, and the days they were raised (Vietnam time, both included)."""
+    found = PaymentRequest.objects.filter(organ__in=payment_organs(user))
+    if organ is not None:
+        found = found.filter(organ=organ)
+    now = timezone.now()
+    if state == "paid":
+        found = found.filter(paid_at__isnull=False)
+    elif state == "unpaid":
+        found = found.filter(paid_at__isnull=True, expires_at__gt=now)
+    elif state == "expired":
+        found = found.filter(paid_at__isnull=True, expires_at__lte=now)
+    if gateway:
+        found = found.filter(payments__gateway=gateway)
+    if text:
+        found = found.filter(
+            Q(reference__iexact=text) | Q(source_ref__icontains=text) | Q(payments__txn_ref=text)
+        )
+    if first is not None:
+        found = found.filter(created_at__gte=datetime.combine(first, time(0), tzinfo=VN))
+    if last is not None:
+        end = datetime.combine(last + timedelta(days=1), time(0), tzinfo=VN)
+        found = found.filter(created_at__lt=end)
+    return (
+        found.distinct()
+        .select_related("organ", "applicant")
+        .prefetch_related("payments__receipt")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def request_for_official(user: Any, reference: str) -> PaymentRequest | None:
+    """The request with `reference` if it lies in `user`'s scope (else None: not found)."""
+    return (
+        PaymentRequest.objects.filter(reference=reference, organ__in=payment_organs(user))
+        .select_related("organ", "applicant", "procedure")
+        .first()
+    )
+
+
+def payments_with_history(request: PaymentRequest) -> QuerySet[Payment]:
+    return (
+        request.payments.select_related("receipt")
+        .prefetch_related("events")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def receipt_for_official(user: Any, pk: int) -> Receipt | None:
+    return Receipt.objects.filter(pk=pk, organ__in=payment_organs(user)).first()
+
+
+def receipt_for_applicant(applicant: Applicant, reference: str) -> Receipt | None:
+    """The receipt of the applicant's own paid request (the paid payment's)."""
+    return (
+        Receipt.objects.filter(request__applicant=applicant, request__reference=reference)
+        .order_by("-issued_at")
+        .first()
+    )

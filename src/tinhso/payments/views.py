@@ -16,7 +16,8 @@ from tinhso.core.ratelimit import client_ip
 from tinhso.directory.models import Applicant
 from tinhso.payments import selectors, services
 from tinhso.payments.gateways import gateway_names, get_gateway
-from tinhso.payments.models import PaymentRequest
+from tinhso.payments.models import PaymentRequest, Receipt
+from tinhso.payments.receipts import receipt_content
 
 
 def _own(request: HttpRequest, reference: str) -> PaymentRequest:
@@ -30,6 +31,13 @@ def _own(request: HttpRequest, reference: str) -> PaymentRequest:
     return payment_request
 
 
+def pdf_response(receipt: Receipt) -> HttpResponse:
+    response = HttpResponse(receipt_content(receipt), content_type="application/pdf")
+    name = f"bien-lai-{receipt.series}-{receipt.number:07d}.pdf"
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response
+
+
 @login_required
 def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
     payment_request = _own(request, reference)
@@ -41,6 +49,7 @@ def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "payments": payment_request.payments.order_by("-created_at"),
             "gateways": [(name, get_gateway(name).label) for name in gateway_names()],
             "expired": payment_request.expires_at <= timezone.now(),
+            "receipt": selectors.receipt_for_applicant(payment_request.applicant, reference),
         },
     )
 
@@ -75,3 +84,13 @@ def gateway_return(request: HttpRequest, gateway: str) -> HttpResponse:
         raise Http404
     payment = services.payment_return(gateway=gateway, params=request.GET.dict())
     return render(request, "payments/return.html", {"payment": payment}, status=200)
+
+
+@login_required
+def receipt(request: HttpRequest, reference: str) -> HttpResponse:
+    """The applicant's receipt of their paid request (PDF; signed, or printed as unsigned)."""
+    payment_request = _own(request, reference)
+    found = selectors.receipt_for_applicant(payment_request.applicant, reference)
+    if found is None:
+        raise Http404(_("Yêu cầu này chưa có biên lai (chưa thanh toán)."))
+    return pdf_response(found)

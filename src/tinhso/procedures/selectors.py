@@ -70,7 +70,7 @@ def procedure_get(*, code: str) -> Procedure:
 
 
 def procedure_for_filing(*, code: str) -> Procedure | None:
-    """The active procedure `code` with its service levels and offering organs
+    """The active procedure `code` with its service levels, fee lines and offering organs
     (ids only) in memory, or None. Served from a per-process cache that the catalogue's stamp
     empties: filing a dossier then costs no catalogue query. The instance is shared: read it,
     never change it."""
@@ -80,6 +80,7 @@ def procedure_for_filing(*, code: str) -> Procedure | None:
             Procedure.objects.filter(code=code, is_active=True)
             .prefetch_related(
                 "service_levels",
+                "fees",
                 Prefetch("organs", queryset=Organ.objects.only("id")),
             )
             .first()

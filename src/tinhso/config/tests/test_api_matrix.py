@@ -115,6 +115,20 @@ def test_signed_endpoints_refuse_unsigned_calls(client, keys, method_path, url):
         assert response.status_code == 200 and response.json()["code"] == "01", caller
 
 
+# Signed by the postal service (HMAC-SHA256 of the body), not keyed: unsigned is refused 401
+# as problem details (dossiers/tests/test_postal.py).
+POSTAL = {("post", "/api/v1/postal/status"): "/api/v1/postal/status"}
+
+
+@pytest.mark.parametrize(("method_path", "url"), POSTAL.items())
+def test_postal_callbacks_refuse_unsigned_calls(client, keys, method_path, url):
+    for caller in ("none", "good"):
+        headers = {"X-API-Key": keys[caller]} if keys[caller] else {}
+        response = client.post(url, "{}", headers=headers, content_type="application/json")
+        assert response.status_code == 401, caller
+        assert response["Content-Type"] == "application/problem+json"
+
+
 # Called by peer nodes with their own key (exchange.Peer), never by API clients' keys.
 PEER = {("post", "/api/v1/exchange/inbox"): "/api/v1/exchange/inbox"}
 
@@ -142,4 +156,5 @@ def test_matrix_covers_every_endpoint():
     schema = api.get_openapi_schema(path_prefix="/api/v1")["paths"]
     operations = {(m, p) for p, ops in schema.items() for m in ops}
     covered = {("get", p) for p, _u, _e in MATRIX} | set(SESSION) | set(SIGNED) | set(PEER)
+    covered |= set(POSTAL)
     assert operations == covered

@@ -50,6 +50,7 @@ def test_every_file_field_of_the_project_is_registered():
     assert registered == {
         ("documents.DocumentFile", "file"): "documents/",
         ("dossiers.Attachment", "file"): "dossiers/",
+        ("payments.Receipt", "pdf"): "payments/receipts/",
         ("records.RecordItem", "file"): "records/",
         ("signatures.SigningIdentity", "pkcs12_file"): "signatures/identities/",
     }
@@ -150,6 +151,7 @@ def test_the_fields_are_listed(capsys):
     assert capsys.readouterr().out.splitlines() == [
         "documents.DocumentFile.file\tdocuments/",
         "dossiers.Attachment.file\tdossiers/",
+        "payments.Receipt.pdf\tpayments/receipts/",
         "records.RecordItem.file\trecords/",
         "signatures.SigningIdentity.pkcs12_file\tsignatures/identities/",
     ]

@@ -52,6 +52,7 @@ EXPECTED = {
         A.MANAGE_FILE_PLAN,
         A.APPROVE_FILE_PLAN,
         A.REOPEN_RECORD,
+        A.VIEW_PAYMENTS,
     },
     "one_stop_officer": {
         A.USE_BACKOFFICE,
@@ -59,6 +60,7 @@ EXPECTED = {
         A.RECEIVE_DOSSIER,
         A.RETURN_RESULT,
         A.VIEW_APPLICANTS,
+        A.VIEW_PAYMENTS,
     },
     "administrator": {
         A.USE_BACKOFFICE,
@@ -67,6 +69,7 @@ EXPECTED = {
         A.MANAGE_OFFICIALS,
         A.VIEW_REPORTS,
         A.MANAGE_CATALOGUE,
+        A.VIEW_EXCHANGE_LOG,
     },
 }
 

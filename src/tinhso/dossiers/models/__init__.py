@@ -1,6 +1,7 @@
 from tinhso.dossiers.models.alerts import AlertKind, DeadlineAlert
 from tinhso.dossiers.models.dossier import Channel, Dossier, DossierCounter, DossierEvent
 from tinhso.dossiers.models.files import Attachment, Rating
+from tinhso.dossiers.models.postal import Shipment
 
 __all__ = [
     "AlertKind",
@@ -11,4 +12,5 @@ __all__ = [
     "DossierCounter",
     "DossierEvent",
     "Rating",
+    "Shipment",
 ]

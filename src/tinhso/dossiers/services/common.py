@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -81,6 +82,16 @@ def enter_step(dossier: Dossier, step: ProcessStep | None, at: datetime) -> None
     dossier.assignee = None
 
 
+_EVENT_LISTENERS: list[Callable[[Dossier, DossierEvent], None]] = []
+
+
+def register_event_listener(listener: Callable[[Dossier, DossierEvent], None]) -> None:
+    """Call `listener(dossier, event)` after every history row, inside the action's
+    transaction (registered in `AppConfig.ready`; registering twice keeps one)."""
+    if listener not in _EVENT_LISTENERS:
+        _EVENT_LISTENERS.append(listener)
+
+
 def record(
     dossier: Dossier,
     *,
@@ -91,10 +102,12 @@ def record(
     note: str = "",
     data: dict[str, Any] | None = None,
 ) -> DossierEvent:
-    """Save the dossier (bumping its version) and append the history row of `action`."""
+    """Save the dossier (bumping its version) and append the history row of `action`, then
+    tell the registered event listeners in the same transaction (the national portal's
+    pushes: a listener's failure rolls the action back)."""
     dossier.version += 1
     dossier.save()
-    return DossierEvent.objects.create(
+    event = DossierEvent.objects.create(
         dossier=dossier,
         at=at,
         actor=actor if getattr(actor, "pk", None) else None,
@@ -107,6 +120,9 @@ def record(
         note=note,
         data=data or {},
     )
+    for listener in _EVENT_LISTENERS:
+        listener(dossier, event)
+    return event
 
 
 def assign_code(dossier: Dossier, at: datetime) -> str:

@@ -15,6 +15,7 @@ from tinhso.directory.permissions import Action as Permission
 from tinhso.directory.permissions import can
 from tinhso.dossiers import fees, notify
 from tinhso.dossiers.models import Channel, Dossier
+from tinhso.dossiers.services import postal
 from tinhso.dossiers.services.common import (
     DossierError,
     assign_code,
@@ -119,6 +120,7 @@ def dossier_receive(*, dossier: Dossier, officer: Any, version: int | None = Non
     dossier.state = transition(dossier, Action.RECEIVE)
     at = now()
     assign_code(dossier, at)
+    fees.code_assigned(dossier)
     _start_clock(dossier, at)
     record(dossier, action=Action.RECEIVE, from_state=from_state, actor=officer, at=at)
     audit_record(action="dossier.receive", obj=dossier, actor=officer)
@@ -137,9 +139,11 @@ def dossier_receive_at_counter(
     channel: int = Channel.COUNTER,
     note: str = "",
     documents_received: list[int] | None = None,
+    postal_tracking: str = "",
 ) -> Dossier:
     """The one-stop officer receives a dossier handed in at the counter (or by post): it is
-    created received, with its code and due date, at the first step of the process.
+    created received, with its code and due date, at the first step of the process. A dossier
+    that came by post (channel 3) records the item's `postal_tracking` number (required).
 
     `documents_received` is the completeness check: the ids of the procedure's required
     documents the officer found in the file (None skips the check, e.g. for imports). A
@@ -188,6 +192,8 @@ def dossier_receive_at_counter(
         note=note,
         data={"documents": sorted(documents_received)} if documents_received is not None else None,
     )
+    if channel == Channel.POST:
+        postal.intake_shipment_record(dossier=dossier, tracking_number=postal_tracking)
     audit_record(action="dossier.receive", obj=dossier, actor=officer)
     notify.dossier_received(dossier)
     return dossier

@@ -13,6 +13,7 @@ from tinhso.directory.permissions import Action as Permission
 from tinhso.directory.permissions import can, holds_role
 from tinhso.dossiers import notify
 from tinhso.dossiers.models import Channel, Dossier
+from tinhso.dossiers.services import postal
 from tinhso.dossiers.services.common import (
     DossierError,
     calendar,
@@ -80,8 +81,13 @@ def dossier_act(
     version: int | None = None,
     assignee: Official | None = None,
     return_channel: int | None = None,
+    delivery: dict[str, str] | None = None,
 ) -> Dossier:
     """An official's action on a dossier at its current step.
+
+    Returning the result by post (`return_channel` 3) writes the shipment in this transaction,
+    to `delivery` (name, phone, address, ward, province; None: the dossier's own address,
+    `postal.delivery_defaults`); a bad address is a DossierError on `delivery.<field>`.
 
     Raises IllegalTransition (the caller answers 409 with the allowed actions), Conflict when
     `version` is stale, PermissionError outside the official's roles and scope, DossierError
@@ -154,6 +160,11 @@ def dossier_act(
             raise DossierError({"return_channel": _("Hình thức trả kết quả không hợp lệ.")})
         dossier.finished_at = at
         data["return_channel"] = return_channel or Channel.COUNTER
+        if return_channel == Channel.POST:
+            shipment = postal.result_shipment_create(
+                dossier=dossier, delivery=delivery, actor=officer
+            )
+            data["shipment"] = shipment.reference
     record(
         dossier, action=action, from_state=from_state, actor=officer, at=at, note=note, data=data
     )

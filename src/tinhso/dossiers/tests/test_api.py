@@ -159,6 +159,30 @@ def test_public_status_is_a_statement_prepared_on_the_server(client, office):
         assert cursor.fetchone()[0] == executions[0] + 1  # the same statement, run again
 
 
+def test_public_status_names_each_bad_parameter(client, office):
+    cache.clear()
+    missing = client.get("/api/v1/applications/status?code=%20")
+    assert missing.status_code == 422
+    assert missing["Content-Type"] == PROBLEM
+    body = missing.json()
+    assert body["title"] == "Dữ liệu không hợp lệ"
+    assert [(e["field"], e["in"]) for e in body["errors"]] == [
+        ("code", "query"),
+        ("identifier", "query"),
+    ]
+    assert "«code»" in body["detail"] and "bắt buộc" in body["detail"]
+    long = client.get(f"/api/v1/applications/status?code=x&identifier={'1' * 15}")
+    assert long.status_code == 422
+    assert [e["field"] for e in long.json()["errors"]] == ["identifier"]
+    assert "14" in long.json()["errors"][0]["message"]
+    # Refused parameters are not lookups: they do not count against the address's limit.
+    assert all(
+        client.get("/api/v1/applications/status?code=x").status_code == 422 for _ in range(25)
+    )
+    assert client.get("/api/v1/applications/status?code=x&identifier=y").status_code == 404
+    cache.clear()
+
+
 def test_public_status_is_rate_limited(client, office):
     cache.clear()
     url = "/api/v1/applications/status?code=x&identifier=y"

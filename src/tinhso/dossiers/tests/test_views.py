@@ -145,7 +145,8 @@ def test_the_return_channel_is_recorded(client, office):
         dossier_act(dossier=Dossier.objects.get(), officer=office[role].user, action=action)
     client.post(
         f"/backoffice/ho-so/{dossier.pk}/thao-tac/",
-        {"action": "return_result", "return_channel": "3"},
+        {"action": "return_result", "return_channel": "1"},
     )
     last = Dossier.objects.get().events.order_by("-pk").first()
-    assert (last.action, last.data) == ("return_result", {"return_channel": 3})
+    assert (last.action, last.data) == ("return_result", {"return_channel": 1})
+    # By post (channel 3): dossiers/tests/test_postal.py.

@@ -120,6 +120,25 @@ def test_a_receiver_this_node_does_not_serve_gets_18(client, peer, calls, strang
     assert (calls, InboxMessage.objects.count()) == ([], 0)
 
 
+@pytest.mark.parametrize("ended", ["identifier", "organ"])
+def test_a_receiver_that_no_longer_receives_gets_23(client, peer, calls, stranger, ended):
+    """An organ this node knew but that ended (the district organs abolished in 2025): the
+    sender learns the address is closed (23), not unknown (18)."""
+    from datetime import date
+
+    from tinhso.directory.models import OrganIdentifier
+
+    closed = local_organ("000.00.12.H33", name="UBND huyện đã giải thể")
+    if ended == "identifier":
+        OrganIdentifier.objects.filter(organ=closed).update(valid_to=date(2025, 6, 30))
+    else:
+        type(closed).objects.filter(pk=closed.pk).update(valid_to=date(2025, 6, 30))
+    package = document_package(to="000.00.12.H33")
+    body = refusal(post(client, signed(package, stranger)), 423, 23)
+    assert "000.00.12.H33" in body["detail"]
+    assert (calls, InboxMessage.objects.count()) == ([], 0)
+
+
 def test_a_handler_refusal_keeps_its_code_and_stores_nothing(client, peer, calls, stranger):
     def refuse(package, message_id, organ_ids):
         InboxMessage.objects.update(result={"half": "written"})

@@ -115,6 +115,20 @@ def test_a_permanent_refusal_is_dead_at_once(recorded, settings):
     assert (message.state, message.attempts, message.last_code) == ("dead", 1, 18)
 
 
+def test_a_message_to_an_organ_that_ended_is_dead_with_23(recorded):
+    from datetime import date
+
+    local_organ(HERE)
+    closed = local_organ("000.00.12.H33", name="UBND huyện đã giải thể")
+    type(closed).objects.filter(pk=closed.pk).update(valid_to=date(2025, 6, 30))
+    message = outbox.enqueue(
+        package=document_package(sender=HERE, to="000.00.12.H33"), recipient_id="000.00.12.H33"
+    )
+    outbox.send_due()
+    message.refresh_from_db()
+    assert (message.state, message.attempts, message.last_code) == ("dead", 1, 23)
+
+
 def test_replay_refuses_a_sent_message(recorded):
     local_organ(HERE)
     message = outbox.enqueue(package=document_package(sender=HERE, to=HERE), recipient_id=HERE)

@@ -16,17 +16,22 @@ from tinhso.core.services import audit_record
 from tinhso.signatures import appearance
 from tinhso.signatures.errors import SignatureError
 from tinhso.signatures.keys import key_source
-from tinhso.signatures.models import SignatureCheck, SigningIdentity
+from tinhso.signatures.models import IdentityKind, SignatureCheck, SigningIdentity
 from tinhso.signatures.pdfinput import open_for_signing
 from tinhso.signatures.selectors import check_for, may_use
 from tinhso.signatures.trust import TrustStore, default_store
 from tinhso.signatures.verify import VerificationReport, verify
 
 
-def _check_identity(identity: SigningIdentity, actor: Any) -> None:
+def _check_identity(identity: SigningIdentity, actor: Any, *, unattended: bool = False) -> None:
     if not identity.is_active:
         raise SignatureError("identity_inactive", identity=identity.label)
-    if not may_use(actor, identity):
+    if unattended:
+        # Only an organ's key signs with nobody at the keyboard (machine-issued papers such
+        # as e-receipts); nobody signs in a person's name.
+        if identity.kind != IdentityKind.ORGAN:
+            raise SignatureError("forbidden", identity=identity.label)
+    elif not may_use(actor, identity):
         raise SignatureError("forbidden", identity=identity.label)
     now = timezone.now()
     if now > identity.not_after:
@@ -65,6 +70,7 @@ def sign_pdf(
     field_name: str | None = None,
     visible: bool = False,
     note: str = "",
+    unattended: bool = False,
 ) -> bytes:
     """`pdf` with a PAdES signature (B-B level, SHA-256) by `identity`, appended as an
     incremental update: earlier signatures stay valid, so an official's signature and then
@@ -77,13 +83,17 @@ def sign_pdf(
     `field_name` names the signature field (an empty field of that name is filled; by default
     "SignatureN"); `visible` draws a box with the signer's name and time on the last page,
     and `note` as a third line in it (the number and date given at issue).
+    `unattended` signs with an organ's key for the platform itself (`actor` None), as
+    receipts issued when a payment arrives are: no person's permission is checked, the
+    passphrase (from the installation's settings) is what unlocks the key, and the audit row
+    says so; a personal key is refused (forbidden).
 
     Raises SignatureError: empty, too_large, not_pdf, encrypted, javascript, launch,
     embedded_file, rich_media, xfa, active_content (the file); identity_inactive, forbidden,
     identity_expired, identity_not_yet_valid, wrong_passphrase, key_unavailable,
     unknown_key_storage (the key); field_exists, sign_failed.
     """
-    _check_identity(identity, actor)
+    _check_identity(identity, actor, unattended=unattended)
     writer = open_for_signing(pdf)
     signer = key_source(identity.key_storage).signer_for(identity, passphrase)
     existing = {
@@ -125,6 +135,7 @@ def sign_pdf(
                 "reason": reason,
                 "input_sha256": hashlib.sha256(pdf).hexdigest(),
                 "output_sha256": hashlib.sha256(signed).hexdigest(),
+                **({"unattended": True} if unattended else {}),
             },
         )
     return signed

@@ -1,4 +1,5 @@
-"""`tinhso exchange send|status|replay|cert`: the node's outbox from the command line."""
+"""`tinhso exchange send|status|replay|cert|inbox|verify-log`: the node's outbox, inbox and
+message log from the command line."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from tinhso.exchange import node, outbox, selectors
+from tinhso.exchange import messagelog, node, outbox, selectors
 from tinhso.exchange.models import OutboxMessage
 
 
@@ -23,6 +24,15 @@ class Command(BaseCommand):
         replay = sub.add_parser("replay", help="queue a dead or failed message again")
         replay.add_argument("message_id")
         sub.add_parser("cert", help="print this node's certificate (PEM) for peers")
+        inbox = sub.add_parser("inbox", help="list the packages received, newest first")
+        inbox.add_argument("--state", choices=sorted(selectors.INBOUND), default="")
+        inbox.add_argument("--limit", type=int, default=50)
+        verify = sub.add_parser(
+            "verify-log", help="check the message log's hash chain and the packages' hashes"
+        )
+        verify.add_argument(
+            "--from", dest="start", type=int, default=None, help="start at this entry number"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
@@ -33,6 +43,10 @@ class Command(BaseCommand):
             self.stdout.write(node.identity().certificate_pem)
         elif action == "status":
             self.stdout.write(json.dumps(self._describe(options["message_id"]), indent=2))
+        elif action == "inbox":
+            self._inbox(options["state"], options["limit"])
+        elif action == "verify-log":
+            self._verify(options["start"])
         else:
             message = selectors.message_by_id(options["message_id"])
             if not isinstance(message, OutboxMessage):
@@ -42,6 +56,43 @@ class Command(BaseCommand):
             except ValueError as error:
                 raise CommandError(str(error)) from None
             self.stdout.write(f"{message.message_id} queued again")
+
+    def _inbox(self, state: str, limit: int) -> None:
+        entries = list(selectors.received_packages(state=state, limit=limit))
+        states = {v: k for k, v in selectors.INBOUND.items()}
+        for entry in entries:
+            self.stdout.write(
+                "\t".join(
+                    [
+                        f"#{entry.seq}",
+                        entry.at.strftime("%Y-%m-%d %H:%M:%S"),
+                        str(entry.message_id or "-"),
+                        entry.sender_id or "-",
+                        entry.peer or "(this node)",
+                        entry.kind or "-",
+                        entry.document_id or "-",
+                        states[entry.direction],
+                        f"code {entry.code}",
+                        entry.detail,
+                    ]
+                )
+            )
+        self.stdout.write(f"{len(entries)} package(s)")
+
+    def _verify(self, start: int | None) -> None:
+        self.stderr.write("verifying the message log…")
+        result = messagelog.verify(
+            start=start, progress=lambda n: self.stderr.write(f"  {n} entries checked")
+        )
+        span = f"#{result.first}–#{result.last}" if result.first is not None else "no entries"
+        summary = f"{result.checked} entries ({span}), {result.packages} packages re-hashed"
+        if result.ok:
+            self.stdout.write(f"OK: {summary}; the chain is unbroken")
+            return
+        self.stdout.write(f"BROKEN: {summary}; first problem at {result.problems[0]}")
+        for problem in result.problems:
+            self.stdout.write(f"  {problem}")
+        raise CommandError(f"the message log does not verify ({len(result.problems)} problems)")
 
     def _describe(self, message_id: str) -> dict[str, Any]:
         message = selectors.message_by_id(message_id)
