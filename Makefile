@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export DJANGO_SETTINGS_MODULE ?= tinhso.config.base
 
-.PHONY: install run serve test lint format typecheck bench messages openapi clean
+.PHONY: install run second-node serve test lint format typecheck bench messages openapi clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,12 @@ run: install
 	  DEBUG=$${DEBUG:-true} $(BIN)/tinhso periodic >var/periodic.log 2>&1 & \
 	  periodic=$$!; trap "kill $$worker $$periodic 2>/dev/null" EXIT INT TERM; \
 	  DEBUG=$${DEBUG:-true} $(BIN)/tinhso runserver 127.0.0.1:8000
+
+# A second LGSP node (another province, Hậu Giang) beside the one `make run` serves: its own
+# database, media and identity under var/node2/, peers registered both ways, served on
+# http://localhost:8001 with its outbox worker (README, "Two nodes"). Run `make run` first.
+second-node: install
+	DEBUG=$${DEBUG:-true} $(BIN)/tinhso exchange second-node
 
 lint: install
 	$(BIN)/ruff check .

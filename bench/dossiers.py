@@ -310,6 +310,10 @@ DOSSIER_SQL = {
     "i21_late_finished": f"{RESOLVED} AND (d.resolved_at > d.due_at OR d.supplement_requests > 1)",
     "i21_late_unfinished": f"{OPEN_AT_END} AND {PAST_DUE_AT_END}",
     "i21_counted": f"({RESOLVED}) OR ({OPEN_AT_END} AND {PAST_DUE_AT_END})",
+    "i41_granted": f"{RESOLVED} AND d.state <> 'rejected'",
+    "i41_result_electronic": f"{RESOLVED} AND d.state <> 'rejected' AND d.result_electronic",
+    "i42_digitised": f"{RECEIVED} AND d.digitised",
+    "i43_data_reused": f"{RECEIVED} AND d.data_reused",
 }
 DOSSIERS_SQL = (
     "SELECT d.organ_id, "
@@ -435,10 +439,13 @@ WORKERS = {
 }
 
 
-def run_worker(name: str, env: dict[str, str], *args: Any, timeout: float = 3600) -> Any:
-    """Run `name` in a child process on the bench database; its JSON answer."""
+def run_worker(
+    name: str, env: dict[str, str], *args: Any, timeout: float = 3600, script: str = __file__
+) -> Any:
+    """Run `name` in a child process on the bench database (a worker of `script`, this file
+    unless another benchmark's); its JSON answer."""
     proc = subprocess.run(
-        [PYTHON, str(Path(__file__).resolve()), "--worker", name, json.dumps(args)],
+        [PYTHON, str(Path(script).resolve()), "--worker", name, json.dumps(args)],
         env=env,
         cwd=ROOT,
         capture_output=True,

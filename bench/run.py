@@ -673,6 +673,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--skip-documents", action="store_true", help="skip the documents benchmark (PostgreSQL)"
     )
     parser.add_argument(
+        "--skip-payments", action="store_true", help="skip the payments benchmark (PostgreSQL)"
+    )
+    parser.add_argument(
+        "--reconcile", type=int, default=5_000, help="stale payments to reconcile (7b)"
+    )
+    parser.add_argument(
         "--duration",
         type=float,
         default=3.0,
@@ -747,6 +753,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             rounds=args.rounds,
             ingest_seconds=args.ingest_seconds,
             ingest_workers=args.ingest_workers,
+        )
+    if not args.skip_payments:
+        from bench import payments
+
+        payments.bench_payments(
+            verdicts,
+            rounds=args.rounds,
+            duration=args.duration,
+            reconcile=args.reconcile,
+            keep_db=args.keep_db,
         )
     if not args.skip_signatures:  # last: it sets Django up in this process
         from bench import signatures

@@ -2,7 +2,9 @@
 
 from ninja import NinjaAPI
 
+from tinhso.config import gateway
 from tinhso.core.api import Utf8JSONRenderer, install_problem_handlers
+from tinhso.core.gateway.api import router as gateway_router
 from tinhso.directory.api import router as directory_router
 from tinhso.documents.api import router as documents_router
 from tinhso.documents.stats_api import router as documents_stats_router
@@ -41,3 +43,5 @@ api.add_router("/", records_router, tags=["records"])
 api.add_router("/", payments_router, tags=["payments"])
 api.add_router("/", exchange_router, tags=["exchange"])
 api.add_router("/", postal_router, tags=["postal"])
+api.add_router("/", gateway_router, tags=["gateway"])
+gateway.install(api)

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "tinhso.core.gateway.middleware.GatewayMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "tinhso.web.middleware.VietnameseFirstLocaleMiddleware",
@@ -215,6 +216,12 @@ EXCHANGE_DEV_IDENTITY = env.bool("EXCHANGE_DEV_IDENTITY", default=DEBUG)
 EXCHANGE_DEV_DIR = env.path("EXCHANGE_DEV_DIR", default=str(VAR_DIR / "exchange"))
 # The API key this node presents to each peer, by peer name: {"kien-giang": "…"}.
 EXCHANGE_PEER_KEYS = env.json("EXCHANGE_PEER_KEYS", default={})
+# A JSON file of more such keys, read at each send (so a peer added while the node runs is
+# reached without a restart; `tinhso exchange second-node` writes it); the variable above
+# wins for a name in both.
+EXCHANGE_PEER_KEYS_FILE = env.path(
+    "EXCHANGE_PEER_KEYS_FILE", default=str(Path(EXCHANGE_DEV_DIR) / "peer-keys.json")
+)
 # Attempts before a message goes to the dead letters; the first retry waits this long (s).
 EXCHANGE_MAX_ATTEMPTS = env.int("EXCHANGE_MAX_ATTEMPTS", default=8)
 EXCHANGE_RETRY_BASE_SECONDS = env.float("EXCHANGE_RETRY_BASE_SECONDS", default=30.0)
@@ -234,7 +241,7 @@ NATIONAL_PORTAL_URL = env.str(
 )
 NATIONAL_PORTAL_CLIENT_ID = env.str("NATIONAL_PORTAL_CLIENT_ID", default="tinhso-dev")
 NATIONAL_PORTAL_CLIENT_SECRET = env.str(
-    "NATIONAL_PORTAL_CLIENT_SECRET", default="dvcqg-simulator-secret"
+    "NATIONAL_PORTAL_CLIENT_SECRET", default="dvcqg-simulator-secret" if DEBUG else ""
 )
 NATIONAL_PORTAL_TIMEOUT = env.float("NATIONAL_PORTAL_TIMEOUT", default=15.0)
 # Local dossier state -> the portal's status code 1-10 (env JSON overrides the default).
@@ -261,7 +268,11 @@ NATIONAL_POPULATION_URL = env.str(
     "NATIONAL_POPULATION_URL",
     default="http://127.0.0.1:8000/simulators/csdlqgdc" if DEBUG else "",
 )
-NATIONAL_POPULATION_KEY = env.str("NATIONAL_POPULATION_KEY", default="csdlqgdc-simulator-key")
+NATIONAL_POPULATION_KEY = env.str(
+    "NATIONAL_POPULATION_KEY", default="csdlqgdc-simulator-key" if DEBUG else ""
+)
+# Outside DEBUG the simulators' published values are refused at start (check national.E001,
+# E002) unless NATIONAL_SIMULATORS is on.
 NATIONAL_POPULATION_TIMEOUT = env.float("NATIONAL_POPULATION_TIMEOUT", default=5.0)
 
 # --- Public postal service (tinhso.exchange.postal; docs/adr/0015-postal-service.md) ------
@@ -340,6 +351,22 @@ if _task_backend not in TASK_BACKENDS:
         f"TASK_BACKEND must be one of {', '.join(sorted(TASK_BACKENDS))}, not {_task_backend!r}."
     )
 TASKS = {"default": {"BACKEND": TASK_BACKENDS[_task_backend]}}
+
+# --- Service gateway (tinhso.core.gateway; docs/adr/0016-service-gateway.md) -------------
+# Requests per minute an API client may make unless its row sets its own (0: no limit);
+# counted in the database, shared by every worker.
+GATEWAY_RATE_LIMIT_PER_MINUTE = env.int("GATEWAY_RATE_LIMIT_PER_MINUTE", default=600)
+# The log of every API request of an authenticated client, and the days it is kept (the
+# daily job `core.gateway_prune` deletes older entries).
+GATEWAY_REQUEST_LOG = env.bool("GATEWAY_REQUEST_LOG", default=True)
+GATEWAY_LOG_RETENTION_DAYS = env.int("GATEWAY_LOG_RETENTION_DAYS", default=90)
+# How often each process adds its request counters to the shared metric rows (0: only when
+# /metrics is scraped from that process).
+GATEWAY_METRICS_FLUSH_SECONDS = env.float("GATEWAY_METRICS_FLUSH_SECONDS", default=5.0)
+# Who may read /metrics: a scraper presenting `Authorization: Bearer <METRICS_TOKEN>`, or
+# calling from one of these addresses.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+METRICS_ALLOWED_ADDRESSES = env.list("METRICS_ALLOWED_ADDRESSES", default=["127.0.0.1", "::1"])
 
 # How often a process checks whether cached reference data changed (core.stamps).
 STAMP_RECHECK_SECONDS = env.float("STAMP_RECHECK_SECONDS", default=1.0)

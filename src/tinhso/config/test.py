@@ -22,6 +22,8 @@ LOGGING = {"version": 1, "disable_existing_loggers": False}
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 STAMP_RECHECK_SECONDS = 0  # see every change at once in tests
+# No background thread writing request metrics; tests flush them (core.gateway.metrics).
+GATEWAY_METRICS_FLUSH_SECONDS = 0
 
 # SQLite tests run on a file, not in memory, so that tests with several threads (concurrent
 # intake) open real separate connections, as production does. One file per test process, so
@@ -39,6 +41,7 @@ atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
 # The exchange node signs with a development identity made once per test process.
 EXCHANGE_DEV_IDENTITY = True
 EXCHANGE_DEV_DIR = Path(MEDIA_ROOT) / "exchange-node"
+EXCHANGE_PEER_KEYS_FILE = EXCHANGE_DEV_DIR / "peer-keys.json"  # never the developer's var/
 
 # The payment gateway simulators answer in tests (tinhso.payments).
 PAYMENT_SIMULATORS = True
@@ -48,6 +51,8 @@ PAYMENT_SIMULATORS = True
 NATIONAL_SIMULATORS = True
 NATIONAL_PORTAL_URL = ""
 NATIONAL_POPULATION_URL = ""
+NATIONAL_PORTAL_CLIENT_SECRET = "dvcqg-simulator-secret"  # noqa: S105 (the simulator's)
+NATIONAL_POPULATION_KEY = "csdlqgdc-simulator-key"
 
 # The postal simulator answers in tests (tinhso.exchange.postal); tests point the client and
 # the callback at their live server.

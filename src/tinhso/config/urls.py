@@ -3,16 +3,19 @@ from django.contrib import admin
 from django.urls import include, path
 
 from tinhso.config.api import api
+from tinhso.core.gateway import views as gateway_views
 from tinhso.web.views import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("metrics", gateway_views.metrics_view, name="metrics"),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("thu-tuc/", include("tinhso.procedures.urls")),
     path("backoffice/thu-tuc/", include("tinhso.procedures.backoffice_urls")),
     path("backoffice/lien-thong/", include("tinhso.exchange.backoffice_urls")),
+    path("backoffice/cong-ket-noi/", gateway_views.services, name="gateway-services"),
     path("dich-vu-cong/thanh-toan/", include("tinhso.payments.urls")),
     path("backoffice/thanh-toan/", include("tinhso.payments.backoffice_urls")),
     path("dich-vu-cong/", include("tinhso.dossiers.citizen_urls")),

@@ -3,8 +3,22 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from tinhso.core.models import ApiKey, AuditEntry
+from tinhso.core.models import ApiClient, ApiKey, ApiRequestLog, AuditEntry
 from tinhso.core.stamps import bump
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """An admin that shows rows and never adds, changes or deletes them (logs, append-only
+    records: they change through their services only)."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
 
 
 class BumpsStamp(admin.ModelAdmin):
@@ -30,28 +44,71 @@ class BumpsStamp(admin.ModelAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin):
     list_display = ("at", "action", "object_type", "object_id", "actor_label")
     list_filter = ("action", "object_type")
     search_fields = ("object_id", "actor_label", "action")
     date_hierarchy = "at"
 
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(admin.ModelAdmin):
+    """Keys are created with `tinhso apiclient create|rotate` (the raw key is shown once)."""
+
+    list_display = (
+        "name",
+        "client",
+        "prefix",
+        "scopes",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+    )
+    list_filter = ("client",)
+    search_fields = ("name", "prefix", "client__organisation")
+    readonly_fields = ("client", "prefix", "key_hash", "created_at", "last_used_at")
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+
+class ApiKeyInline(admin.TabularInline):
+    model = ApiKey
+    fields = ("prefix", "scopes", "created_at", "expires_at", "last_used_at", "revoked_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(ApiClient)
+class ApiClientAdmin(admin.ModelAdmin):
+    """Clients and keys are made with `tinhso apiclient`; the admin edits contact, limit and
+    the active flag (a deactivated client's keys authenticate nothing)."""
+
+    list_display = ("organisation", "contact", "active", "rate_limit_per_minute", "created_at")
+    list_filter = ("active",)
+    search_fields = ("organisation", "contact")
+    inlines = [ApiKeyInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
 
-@admin.register(ApiKey)
-class ApiKeyAdmin(admin.ModelAdmin):
-    """Keys are created with `tinhso create_api_key` (the raw key is shown once)."""
+@admin.register(ApiRequestLog)
+class ApiRequestLogAdmin(ReadOnlyAdmin):
+    """The request log, read-only and searchable by route, client and key prefix."""
 
-    list_display = ("name", "prefix", "scopes", "created_at", "last_used_at", "revoked_at")
-    readonly_fields = ("prefix", "key_hash", "created_at", "last_used_at")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
+    list_display = ("at", "client", "key", "method", "route", "status", "duration_ms", "bytes")
+    list_filter = ("status", "method", "client")
+    search_fields = ("route", "client__organisation", "key__prefix")
+    date_hierarchy = "at"
+    list_select_related = ("client", "key")
+    show_full_result_count = False  # no COUNT(*) over millions of rows on each page

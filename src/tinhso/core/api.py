@@ -16,6 +16,7 @@ from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Val
 from ninja.renderers import JSONRenderer
 from ninja.security import APIKeyHeader
 
+from tinhso.core.gateway import ratelimit
 from tinhso.core.models import ApiKey
 from tinhso.core.services import api_key_authenticate
 
@@ -63,10 +64,12 @@ class Problem(Exception):
         title: str,
         detail: str = "",
         errors: list[dict[str, str]] | None = None,
+        headers: dict[str, str] | None = None,
     ) -> None:
         super().__init__(detail or title)
         self.status, self.slug, self.title = status, slug, title
         self.detail, self.errors = detail, errors
+        self.headers = headers or {}
 
 
 def problem_response(
@@ -117,7 +120,7 @@ def install_problem_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(Problem)
     def on_problem(request: HttpRequest, exc: Problem) -> HttpResponse:
-        return problem_response(
+        response = problem_response(
             request,
             status=exc.status,
             slug=exc.slug,
@@ -125,6 +128,9 @@ def install_problem_handlers(api: NinjaAPI) -> None:
             detail=exc.detail,
             errors=exc.errors,
         )
+        for name, value in exc.headers.items():
+            response[name] = value
+        return response
 
     @api.exception_handler(ValidationError)
     def on_validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
@@ -198,7 +204,9 @@ def install_problem_handlers(api: NinjaAPI) -> None:
 
 
 class ApiKeyAuth(APIKeyHeader):
-    """Authenticates an integration client by its key and demands one scope."""
+    """Authenticates an integration client by its key, counts the request against its client's
+    rate limit (429 with Retry-After past it) and demands the route's scope (403 naming it).
+    The key is kept on the request for the request log (core.gateway.middleware)."""
 
     param_name = "X-API-Key"
 
@@ -212,9 +220,27 @@ class ApiKeyAuth(APIKeyHeader):
         api_key = api_key_authenticate(key)
         if api_key is None:
             return None
-        if self.scope not in api_key.scopes:
-            raise AuthorizationError(
-                message=_("Khóa API không có phạm vi «%(scope)s».") % {"scope": self.scope}
-            )
         request.api_key = api_key  # type: ignore[attr-defined]
+        verdict = ratelimit.consume(api_key)
+        if not verdict.allowed:
+            raise Problem(
+                429,
+                "rate-limited",
+                _("Vượt giới hạn yêu cầu"),
+                detail=_(
+                    "Ứng dụng đã gửi quá %(limit)s yêu cầu trong một phút; "
+                    "hãy thử lại sau %(seconds)s giây."
+                )
+                % {"limit": verdict.limit, "seconds": verdict.retry_after},
+                headers={"Retry-After": str(verdict.retry_after)},
+            )
+        if self.scope not in api_key.scopes:
+            message = _("Khóa API không có phạm vi «%(scope)s».") % {"scope": self.scope}
+            raise Problem(
+                403,
+                "missing-scope",
+                _("Không có quyền"),
+                detail=message,
+                errors=[{"field": "scope", "message": message}],
+            )
         return api_key

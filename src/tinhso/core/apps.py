@@ -13,3 +13,7 @@ class CoreConfig(AppConfig):
         periodic.register(
             name="core.sweep_files", every_seconds=24 * 3600, run=filesweep.run_periodic
         )
+        from tinhso.core.gateway.prune import prune_summary
+
+        # The request log past its retention and the rate counters of ended minutes.
+        periodic.register(name="core.gateway_prune", every_seconds=24 * 3600, run=prune_summary)

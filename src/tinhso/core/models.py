@@ -1,4 +1,5 @@
-"""Platform primitives: the audit trail and integration API keys."""
+"""Platform primitives: the audit trail, integration API clients and their keys, and the
+service gateway's request log, rate counters and metric counters (ADR 0016)."""
 
 from __future__ import annotations
 
@@ -39,9 +40,41 @@ class AuditEntry(models.Model):
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
 
+class ApiClient(models.Model):
+    """An organisation's system that calls this node's API (the LGSP gateway's client). It owns
+    keys; its requests are limited per minute and logged."""
+
+    organisation = models.CharField(_("tổ chức"), max_length=200, unique=True)
+    contact = models.CharField(_("người liên hệ"), max_length=200, blank=True)
+    active = models.BooleanField(_("đang hoạt động"), default=True)
+    rate_limit_per_minute = models.PositiveIntegerField(
+        _("giới hạn yêu cầu mỗi phút"),
+        null=True,
+        blank=True,
+        help_text=_("Để trống: theo thiết lập GATEWAY_RATE_LIMIT_PER_MINUTE."),
+    )
+    created_at = models.DateTimeField(_("ngày tạo"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("ứng dụng tích hợp")
+        verbose_name_plural = _("ứng dụng tích hợp")
+        ordering = ["organisation"]
+
+    def __str__(self) -> str:
+        return self.organisation
+
+
 class ApiKey(models.Model):
     """A key with which an integration client calls the API. Only its SHA-256 is stored."""
 
+    client = models.ForeignKey(
+        ApiClient,
+        verbose_name=_("ứng dụng tích hợp"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="keys",
+    )
     name = models.CharField(_("tên ứng dụng"), max_length=200)
     prefix = models.CharField(_("tiền tố"), max_length=12, unique=True)
     key_hash = models.CharField(_("băm khóa"), max_length=64)
@@ -73,3 +106,81 @@ class DataStamp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.version}"
+
+
+class ApiRequestLog(models.Model):
+    """One API request of an authenticated client: who, which route (the URL pattern, never the
+    raw path with identifiers), the answer and its cost. Pruned after GATEWAY_LOG_RETENTION_DAYS."""
+
+    at = models.DateTimeField(_("thời điểm"), db_index=True)
+    client = models.ForeignKey(
+        ApiClient,
+        verbose_name=_("ứng dụng tích hợp"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    key = models.ForeignKey(
+        ApiKey,
+        verbose_name=_("khóa API"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    method = models.CharField(_("phương thức"), max_length=10)
+    route = models.CharField(_("đường dẫn mẫu"), max_length=200)
+    status = models.PositiveSmallIntegerField(_("mã trả lời"))
+    duration_ms = models.FloatField(_("thời gian xử lý (ms)"))
+    bytes = models.PositiveBigIntegerField(_("số byte trả lời"))
+
+    class Meta:
+        verbose_name = _("nhật ký yêu cầu API")
+        verbose_name_plural = _("nhật ký yêu cầu API")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["client", "at"], name="core_apilog_client_at")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.method} {self.route} {self.status}"
+
+
+class ApiRateCounter(models.Model):
+    """Requests of one client (`bucket`: "client:<id>", or "key:<id>" for a key without a
+    client) in one minute since the epoch; one upsert per request, shared by every worker."""
+
+    bucket = models.CharField(max_length=40)
+    minute = models.BigIntegerField()
+    hits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["bucket", "minute"], name="core_ratecounter_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bucket} @{self.minute}: {self.hits}"
+
+
+class RequestMetric(models.Model):
+    """Prometheus counters of requests, shared by every worker: per method, route, status and
+    duration bucket (`le`, the bucket's upper bound in seconds, "+Inf" for the last), the number
+    of requests that fell in that bucket and the sum of their durations. Processes add their
+    counts with one upsert every GATEWAY_METRICS_FLUSH_SECONDS; `/metrics` reads the table."""
+
+    method = models.CharField(max_length=10)
+    route = models.CharField(max_length=200)
+    status = models.PositiveSmallIntegerField()
+    le = models.CharField(max_length=10)
+    count = models.PositiveBigIntegerField(default=0)
+    seconds = models.FloatField(default=0.0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["method", "route", "status", "le"], name="core_requestmetric_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.route} {self.status} le={self.le}: {self.count}"

@@ -34,6 +34,7 @@ from tinhso.documents.api_schemas import (
     OutgoingActionIn,
     RecipientIn,
     RegisterOut,
+    TakeBackIn,
 )
 from tinhso.documents.models import ApprovalChain, Document, IncomingDocument, Register
 from tinhso.documents.states import IllegalTransition, OutgoingState
@@ -390,6 +391,27 @@ def document_act(request: HttpRequest, pk: int, payload: OutgoingActionIn) -> Do
         return services.cancel(document=document, actor=user, note=note, version=version)
 
     _act(run)
+    return selectors.document_for(user=request.user, pk=pk)
+
+
+@router.post(
+    "/documents/{pk}/revoke",
+    response={200: DocumentOut, **WRITE},
+    auth=django_auth,
+    summary="Thu hồi văn bản đã gửi / revoke a sent document",
+    operation_id="document_revoke",
+)
+def document_revoke(request: HttpRequest, pk: int, payload: TakeBackIn) -> Document:
+    """The issuing organ's clerk asks every recipient that received the issued document to
+    take it back, with the reason: organs of this platform at once (15 on their line), outside
+    organs by an edXML revoke package through the exchange (13 until they answer 15 or 16).
+    A repeat changes nothing. 422 names `reason`, `document` or `recipients`."""
+    document = selectors.document_for(user=request.user, pk=pk)
+    _act(
+        lambda: services.take_back(
+            document=document, actor=request.user, reason=payload.reason, version=payload.version
+        )
+    )
     return selectors.document_for(user=request.user, pk=pk)
 
 

@@ -35,6 +35,11 @@ class RecipientOut(Schema):
     identifier: str
     status: str
     status_code: str = Field(description="Trạng thái bên nhận theo QCVN 102 (01–06)")
+    take_back_code: str = Field(
+        description="Thu hồi / thay thế: 13 đã yêu cầu, 15 bên nhận đồng ý, 16 từ chối, rỗng"
+    )
+    take_back_at: datetime | None
+    take_back_note: str = Field(description="Lý do thu hồi, hoặc lời đáp của bên nhận")
 
 
 class DocumentOut(Schema):
@@ -107,7 +112,14 @@ class IncomingOut(Schema):
     marker: str = Field(description="overdue, due_soon hoặc rỗng")
     origin: int | None
     refusal_reason: str
+    revoked_at: datetime | None = Field(description="Cơ quan gửi thu hồi (hoặc thay thế) lúc")
+    revocation_reason: str
+    replaced_by: int | None = Field(description="Văn bản đến thay thế văn bản này")
     version: int
+
+    @staticmethod
+    def resolve_replaced_by(obj: IncomingDocument) -> int | None:
+        return obj.replaced_by_id
 
     @staticmethod
     def resolve_organ(obj: IncomingDocument) -> str:
@@ -175,6 +187,11 @@ class OutgoingActionIn(Schema):
         None,
         description="Mật khẩu khóa ký số: của người ký (action=sign), của cơ quan (action=issue)",
     )
+
+
+class TakeBackIn(Schema):
+    reason: str = Field(description="Lý do thu hồi (bắt buộc), gửi đến mọi nơi nhận")
+    version: int | None = Field(None, description="Phiên bản văn bản mà người thao tác đang xem")
 
 
 class IncomingAction(StrEnum):

@@ -51,11 +51,13 @@ def _alerted(kind: str) -> Exists:
 
 
 def pending(now: datetime) -> QuerySet[IncomingDocument]:
-    """Documents being handled whose deadline is due soon or passed, not reminded yet for
-    that deadline."""
+    """Documents being handled (not taken back by their sender) whose deadline is due soon or
+    passed, not reminded yet for that deadline."""
     horizon = due_soon_horizon(now)
     return (
-        IncomingDocument.objects.filter(state__in=RUNNING, handling_deadline__isnull=False)
+        IncomingDocument.objects.filter(
+            state__in=RUNNING, handling_deadline__isnull=False, revoked_at__isnull=True
+        )
         .annotate(
             soon=_alerted(HandlingAlert.Kind.DUE_SOON), over=_alerted(HandlingAlert.Kind.OVERDUE)
         )

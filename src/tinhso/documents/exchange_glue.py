@@ -9,10 +9,15 @@ above exchange, so it may import it; the exchange never imports documents).
   (`receive_status`).
 - Each step of an incoming document that came by the exchange writes a status package back
   to its sender, in the step's transaction (`write_status`).
+- Decree 30 corrections: taking a sent document back writes a revoke package per outside
+  line (`write_take_back`); a document that replaces an earlier one is sent as a replacement
+  (`document_package`); revoke, update and replace packages received are applied by
+  `exchange_corrections`, whose answers 15/16 land on the sender's line (`receive_status`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 from typing import Any
 
@@ -21,14 +26,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tinhso.directory.models import Organ, OrganIdentifier, OrganScheme
-from tinhso.documents import hooks
-from tinhso.documents.models import Document, DocumentFile, IncomingDocument, Recipient
+from tinhso.documents import exchange_corrections, hooks
+from tinhso.documents.models import (
+    CorrectionKind,
+    Document,
+    DocumentFile,
+    IncomingDocument,
+    Recipient,
+)
 from tinhso.documents.services import (
     DocumentError,
     receive_from_exchange,
     recipient_mark_failed,
     recipient_mark_sent,
     recipient_status_update,
+    take_back_answer,
 )
 from tinhso.documents.services.common import read_file
 from tinhso.documents.states import STATUS_CODES
@@ -38,6 +50,11 @@ from tinhso.exchange.edxml import ErrorCode, Priority
 from tinhso.exchange.selectors import received_document_id
 
 SOURCE = "documents.recipient:"
+TAKE_BACK_SOURCE = "documents.takeback:"
+TAKE_BACK_CODES = (
+    edxml.StatusCode.TAKE_BACK_AGREED.value,
+    edxml.StatusCode.TAKE_BACK_REFUSED.value,
+)
 PRIORITY = {
     Urgency.NORMAL: Priority.NORMAL,
     Urgency.URGENT: Priority.URGENT,
@@ -66,9 +83,32 @@ def organ_id_of(organ: Organ) -> str:
     return identifier
 
 
+def document_id_of(document: Document) -> edxml.DocumentId:
+    """The DocumentId of an issued document: `<OrganId>,<yyyy/MM/dd>,<Number>/<Notation>`."""
+    if document.issued_on is None:
+        raise DocumentError({"document": [_("Văn bản chưa được phát hành.")]})
+    number, notation = _split_notation(document)
+    return edxml.DocumentId(organ_id_of(document.organ), document.issued_on, number, notation)
+
+
+def _business(document: Document, line: Recipient) -> edxml.Business:
+    """New (0), or replace (3) for a document that replaces an earlier issued one: the
+    replacement names the earlier DocumentId for this recipient, the reason is the new
+    document's summary (its trích yếu says what it replaces and why)."""
+    earlier = document.corrects
+    if earlier is None or document.correction_kind != CorrectionKind.REPLACE:
+        return edxml.Business()
+    return edxml.Business(
+        doc_type=edxml.BusinessDocType.REPLACE,
+        reason=document.summary,
+        replacements=(edxml.Replacement(document_id_of(earlier), (line.identifier,)),),
+    )
+
+
 def document_package(line: Recipient) -> edxml.DocumentPackage:
     """The edXML package of an issued document for one exchange recipient line: the header
-    from the register entry, the issued (else signed) file as the attachment."""
+    from the register entry, the issued (else signed) file as the attachment; a replacement
+    (BussinessDocType 3) when the document replaces an earlier one."""
     document = line.document
     organ_id = organ_id_of(document.organ)
     if document.issued_on is None:
@@ -110,6 +150,7 @@ def document_package(line: Recipient) -> edxml.DocumentPackage:
             ),
         ),
         traces=(edxml.TraceHeader(organ_id, _local_now()),),
+        business=_business(document, line),
         attachments=attachments,
     )
 
@@ -127,6 +168,33 @@ def write_outbox(recipient_id: int) -> None:
     outbox.enqueue(package=package, recipient_id=line.identifier, source_ref=f"{SOURCE}{line.pk}")
 
 
+def write_take_back(recipient_id: int, reason: str) -> None:
+    """Take-back writer: the revoke package (BussinessDocType 1, ResponseFor the document's
+    DocumentId, the reason) for an outside recipient line into the outbox, in the take-back
+    transaction. Its message id is derived from (DocumentId, recipient, 1), so a repeat is
+    the same message: once per document and recipient."""
+    line = Recipient.objects.select_related("document__organ", "document__signer__user").get(
+        pk=recipient_id
+    )
+    try:
+        sent = document_package(line)
+        package = dataclasses.replace(
+            sent,
+            header=dataclasses.replace(
+                sent.header, response_for=(edxml.ResponseFor(sent.header.document_id),)
+            ),
+            business=edxml.Business(
+                doc_type=edxml.BusinessDocType.REVOKE, reason=reason, receivers=(line.identifier,)
+            ),
+            attachments=(),
+        )
+    except ValueError as error:
+        raise DocumentError({"reason": [str(error)]}) from None
+    outbox.enqueue(
+        package=package, recipient_id=line.identifier, source_ref=f"{TAKE_BACK_SOURCE}{line.pk}"
+    )
+
+
 def on_delivery(source_ref: str, message_id: str, ok: bool, error: str) -> None:
     """Delivery listener: the outbox's outcome on the recipient line."""
     if not source_ref.startswith(SOURCE):
@@ -140,7 +208,7 @@ def on_delivery(source_ref: str, message_id: str, ok: bool, error: str) -> None:
         recipient_mark_failed(recipient=line, error=error)
 
 
-def _refused(error: DocumentError) -> registry.Refused:
+def refused(error: DocumentError) -> registry.Refused:
     fields = set(getattr(error, "message_dict", {}))
     code = ErrorCode.FILE_PROCESSING if "files" in " ".join(fields) else ErrorCode.NOT_CONFORMANT
     return registry.Refused(code, "; ".join(error.messages))
@@ -150,14 +218,17 @@ def receive_document(
     package: edxml.DocumentPackage, message_id: str, organ_ids: list[str]
 ) -> dict[str, Any]:
     """Document handler: the package becomes an incoming document (status 01) of each local
-    organ it is addressed to. Revocations, updates and replacements are refused (22) until
-    they are applied as Decree 30 says."""
-    if package.business.doc_type != edxml.BusinessDocType.NEW:
-        raise registry.Refused(
-            ErrorCode.NOT_CONFORMANT, "revoke, update and replace are not handled yet"
-        )
+    organ it is addressed to; a replacement (3) then revokes the documents it replaces
+    there. Revocations (1) and updates (2) apply to the documents they name
+    (`exchange_corrections`); each correction is answered 15 or 16."""
+    kind = package.business.doc_type
+    if kind == edxml.BusinessDocType.REVOKE:
+        return exchange_corrections.receive_revoke(package, organ_ids)
+    if kind == edxml.BusinessDocType.UPDATE:
+        return exchange_corrections.receive_update(package, organ_ids)
     header = package.header
     incoming: list[int] = []
+    received: list[tuple[str, IncomingDocument]] = []
     for organ_id in organ_ids:
         ident = OrganIdentifier.objects.filter(scheme=OrganScheme.QCVN102, value=organ_id)
         organ = ident.select_related("organ").first()
@@ -178,14 +249,19 @@ def receive_document(
                 files=[(a.name, a.content) for a in package.attachments],
             )
         except DocumentError as error:
-            raise _refused(error) from None
+            raise refused(error) from None
         incoming.append(document.pk)
+        received.append((organ_id, document))
+    if kind == edxml.BusinessDocType.REPLACE:
+        return {"incoming": incoming, **exchange_corrections.apply_replacements(package, received)}
     return {"incoming": incoming}
 
 
 def receive_status(package: edxml.StatusPackage, message_id: str) -> dict[str, Any]:
-    """Status handler: the receiver's status (01–06) on the sender's recipient line; 13, 15
-    and 16 (take-back) are kept in the inbox only, for now."""
+    """Status handler: the receiver's status (01–06) on the sender's recipient line, its
+    answer to a take-back (15 agreed, 16 refused, with its description) on the line's
+    take-back fields; 13 (a request, which a receiver never sends) is kept in the inbox
+    only."""
     doc_id = package.response_for.document_id
     line = (
         Recipient.objects.filter(
@@ -203,9 +279,12 @@ def receive_status(package: edxml.StatusPackage, message_id: str) -> dict[str, A
             ErrorCode.NOT_CONFORMANT, f"no document {doc_id} sent to {package.from_.organ_id}"
         )
     code = package.status_code.value
+    at = timezone.make_aware(package.timestamp)
+    if code in TAKE_BACK_CODES:
+        take_back_answer(recipient=line, code=code, at=at, note=package.description)
+        return {"recipient": line.pk, "take_back": code}
     if code not in STATUS_CODES.values():
         return {"recipient": line.pk, "ignored": code}
-    at = timezone.make_aware(package.timestamp)
     recipient_status_update(recipient=line, code=code, at=at, actor=None)
     return {"recipient": line.pk, "status": code}
 
@@ -244,6 +323,7 @@ def connect() -> None:
     """Register the documents side with the exchange and the document hooks (AppConfig)."""
     hooks.register_exchange_writer(write_outbox)
     hooks.register_status_writer(write_status)
+    hooks.register_take_back_writer(write_take_back)
     registry.register_document_handler(receive_document)
     registry.register_status_handler(receive_status)
     registry.register_delivery_listener(on_delivery)

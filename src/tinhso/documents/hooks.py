@@ -16,6 +16,9 @@
   instead inside the distributing transaction (the exchange's transactional outbox: the
   message exists exactly when the distribution committed); a writer that raises rolls the
   distribution back.
+- **Taking back.** Revoking an issued document (`services.take_back`) calls every writer
+  registered with `register_take_back_writer` with each sent outside recipient line and the
+  reason, inside the service's transaction (the exchange's revoke package).
 - **Status reports.** Each step of an incoming document (QCVN 102 status 01–06) calls, on
   commit, every listener registered with `register_status_listener` with the incoming
   document's id and the status code, so the exchange can send the `MessageStatus` package;
@@ -79,6 +82,7 @@ _exchange_dispatchers: list[Callable[[int], None]] = []
 _status_listeners: list[Callable[[int, str], None]] = []
 _exchange_writers: list[Callable[[int], None]] = []
 _status_writers: list[Callable[[int, str], None]] = []
+_take_back_writers: list[Callable[[int, str], None]] = []
 
 
 def register_signing_backend(backend: SigningBackend | None) -> None:
@@ -117,9 +121,26 @@ def register_status_writer(writer: Callable[[int, str], None]) -> None:
         _status_writers.append(writer)
 
 
+def register_take_back_writer(writer: Callable[[int, str], None]) -> None:
+    """Call `writer(recipient_id, reason)` inside each take-back transaction, for every
+    outside recipient line the document was sent to; what it raises rolls it back."""
+    if writer not in _take_back_writers:
+        _take_back_writers.append(writer)
+
+
+def take_back_writers() -> list[Callable[[int, str], None]]:
+    return list(_take_back_writers)
+
+
 def unregister(callback: Callable[..., None]) -> None:
     """Remove a dispatcher, listener or writer (tests, reconfiguration)."""
-    for registry in (_exchange_dispatchers, _status_listeners, _exchange_writers, _status_writers):
+    for registry in (
+        _exchange_dispatchers,
+        _status_listeners,
+        _exchange_writers,
+        _status_writers,
+        _take_back_writers,
+    ):
         while callback in registry:
             registry.remove(callback)
 
@@ -138,6 +159,12 @@ def queue_for_exchange(recipient_id: int) -> None:
     for writer in list(_exchange_writers):
         writer(recipient_id)
     transaction.on_commit(lambda: _call_each(_exchange_dispatchers, recipient_id))
+
+
+def queue_take_back(recipient_id: int, reason: str) -> None:
+    """Hand an outside recipient line to the take-back writers, now (in the transaction)."""
+    for writer in list(_take_back_writers):
+        writer(recipient_id, reason)
 
 
 def announce_status(incoming_id: int, code: str) -> None:

@@ -139,13 +139,13 @@ def by_urgency(queryset: QuerySet[IncomingDocument]) -> QuerySet[IncomingDocumen
 def incoming_queue(*, user: Any) -> QuerySet[IncomingDocument]:
     """The incoming documents waiting for `user`, most urgent first: arrived ones to register
     where they are a clerk; registered ones to assign where they are a leader; those assigned
-    to them and not finished."""
+    to them and not finished. Documents their sender took back are never waiting."""
     condition = Q(assignee__user=user, state__in=[s.value for s in INCOMING_RUNNING])
     to_register = organs_in_scope(user, Permission.REGISTER_DOCUMENT)
     to_assign = organs_in_scope(user, Permission.ASSIGN_DOCUMENT)
     condition |= Q(state=IncomingState.ARRIVED, organ__in=to_register)
     condition |= Q(state=IncomingState.REGISTERED, organ__in=to_assign)
-    return by_urgency(incoming_for(user=user).filter(condition))
+    return by_urgency(incoming_for(user=user).filter(condition, revoked_at__isnull=True))
 
 
 def outgoing_lists(*, user: Any) -> dict[str, QuerySet[Document]]:
@@ -249,6 +249,16 @@ def outgoing_actions(*, user: Any, document: Document) -> list[str]:
     return actions
 
 
+def may_take_back(*, user: Any, document: Document) -> bool:
+    """Whether `user` may ask the recipients of `document` to take it back (revoke it): the
+    issuing organ's clerk, once it was issued and sent (the service still decides)."""
+    return (
+        document.state == OutgoingState.ISSUED
+        and document.distributed_at is not None
+        and may(user, Permission.REGISTER_DOCUMENT, document.organ)
+    )
+
+
 def incoming_actions(*, user: Any, incoming: IncomingDocument) -> list[str]:
     """The actions `user` may try on `incoming` now, for the page."""
     organ, state = incoming.organ, incoming.state
@@ -256,6 +266,8 @@ def incoming_actions(*, user: Any, incoming: IncomingDocument) -> list[str]:
     leader = may(user, Permission.ASSIGN_DOCUMENT, organ)
     handler = leader or (incoming.assignee is not None and incoming.assignee.user_id == user.pk)
     actions: list[str] = []
+    if incoming.revoked_at is not None:  # taken back by its sender: no further step
+        return actions
     if state == IncomingState.ARRIVED and clerk:
         actions.append("register")
     if state in (IncomingState.REGISTERED, IncomingState.ASSIGNED) and leader:

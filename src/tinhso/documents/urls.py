@@ -1,6 +1,13 @@
 from django.urls import path
 
-from tinhso.documents import chains_views, incoming_views, search_views, stats_views, views
+from tinhso.documents import (
+    chains_views,
+    incoming_views,
+    search_views,
+    stats_views,
+    takeback_views,
+    views,
+)
 
 app_name = "documents"
 
@@ -14,6 +21,7 @@ urlpatterns = [
     path("backoffice/van-ban/di/<int:pk>/", views.detail, name="detail"),
     path("backoffice/van-ban/di/<int:pk>/thao-tac/", views.act, name="act"),
     path("backoffice/van-ban/di/<int:pk>/sua/", views.edit, name="edit"),
+    path("backoffice/van-ban/di/<int:pk>/thu-hoi/", takeback_views.take_back, name="take_back"),
     path("backoffice/van-ban/mat/moi/", views.classified, name="classified"),
     path("backoffice/van-ban/den/moi/", incoming_views.receive, name="receive"),
     path(

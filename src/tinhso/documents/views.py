@@ -225,6 +225,7 @@ def _detail_context(
         "approvers": selectors.approvers_of(document),
         "chains": chains_selectors.chains_for_document(document) if "submit" in actions else [],
         "correction_kinds": CorrectionKind.choices,
+        "may_take_back": selectors.may_take_back(user=user, document=document),
         "editable": document.state == OutgoingState.DRAFT
         and selectors.may(user, Permission.DRAFT_DOCUMENT, document.organ, document.drafting_unit),
     }

@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tinhso.directory.models import Applicant
-from tinhso.dossiers import fees, national_glue, selectors, services
+from tinhso.dossiers import digitisation, fees, national_glue, selectors, services
 from tinhso.dossiers.models import Attachment, Dossier
+from tinhso.dossiers.services.results import latest_result
 from tinhso.dossiers.states import IllegalTransition, State, allowed_actions
 from tinhso.dossiers.views import receipt_response
 from tinhso.procedures import forms
@@ -41,6 +42,10 @@ def _uploads(request: HttpRequest, documents: Any) -> list[tuple[Any, Any]]:
     return [(d, f) for d in documents for f in request.FILES.getlist(f"document_{d.pk}")]
 
 
+def _prefill_key(code: str) -> str:
+    return f"dossiers.prefill:{code}"
+
+
 @login_required
 def file_online(request: HttpRequest, code: str) -> HttpResponse:
     applicant = _applicant(request)
@@ -61,6 +66,8 @@ def file_online(request: HttpRequest, code: str) -> HttpResponse:
         context["values"] = national_glue.prefill_from_population(
             applicant=applicant, fields=context["form_fields"]
         )
+        # Kept server-side, so that filing can tell whether the data was reused (4.3).
+        request.session[_prefill_key(procedure.code)] = context["values"]
         if context["values"]:
             messages.info(
                 request,
@@ -88,6 +95,9 @@ def file_online(request: HttpRequest, code: str) -> HttpResponse:
                         organ=organ,
                         form_data=values,
                         actor=request.user,
+                        data_reused=digitisation.prefill_kept(
+                            request.session.get(_prefill_key(procedure.code)) or {}, values
+                        ),
                     )
                     services.attach_files(
                         dossier=dossier,
@@ -129,6 +139,7 @@ def my_dossier(request: HttpRequest, pk: int) -> HttpResponse:
             "supplement_note": last_request.note if last_request else "",
             "attachments": dossier.attachments.all(),
             "payment_request": fees.payment_request_of(dossier),
+            "result": latest_result(dossier),
         },
     )
 

@@ -116,3 +116,15 @@ def deadline_alert(
         },
         ref=ref(dossier),
     )
+
+
+def result_issued(dossier: Dossier, *, link: str = "") -> list[Notification]:
+    """The signed electronic result is in the applicant's account: a link to the dossier
+    page, never the file (one message per dossier however often it is signed again)."""
+    return notify(
+        event="result_issued",
+        key=f"{ref(dossier)}:result_issued",
+        recipients=_applicant(dossier),
+        context={**_context(dossier), "link": link},
+        ref=ref(dossier),
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from datetime import UTC, datetime
 from typing import Any
 
@@ -91,6 +92,12 @@ def _aware(value: Any) -> datetime | None:
     return timezone.make_aware(value, UTC)
 
 
+# One psycopg cursor per database connection for the hot lookups, kept across requests: a new
+# cursor builds its row loaders again (Django's timestamptz loader is pure Python), a fifth of
+# the selector's CPU (bench/README.md, 3a). Weak keys: a closed connection takes its cursor.
+_cursors: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
+
+
 def _fetch_one(sql: str, params: list[Any]) -> tuple[Any, ...] | None:
     """One row of a fixed hot query. On PostgreSQL as a server-side prepared statement
     (psycopg prepares it on the connection, which persistent connections keep): planning
@@ -101,14 +108,17 @@ def _fetch_one(sql: str, params: list[Any]) -> tuple[Any, ...] | None:
 
         connection.ensure_connection()
         raw = connection.connection
-        if raw.prepare_threshold is None:
-            # Django turns psycopg's preparation off (`prepare_threshold` None), under which
-            # even `prepare=True` runs unprepared; a threshold no query reaches by repetition
-            # lets the explicit request through and prepares nothing else.
-            raw.prepare_threshold = 2**31 - 1
-        with connection.wrap_database_errors, psycopg.Cursor(raw) as cursor:
+        cursor = _cursors.get(raw)
+        if cursor is None:
+            if raw.prepare_threshold is None:
+                # Django turns psycopg's preparation off (`prepare_threshold` None), under
+                # which even `prepare=True` runs unprepared; a threshold no query reaches by
+                # repetition lets the explicit request through and prepares nothing else.
+                raw.prepare_threshold = 2**31 - 1
+            cursor = _cursors[raw] = psycopg.Cursor(raw)
+        with connection.wrap_database_errors:
             cursor.execute(sql, params, prepare=True)
-            return cursor.fetchone()
+            return cursor.fetchone()  # type: ignore[no-any-return]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchone()  # type: ignore[no-any-return]

@@ -15,7 +15,15 @@ from ninja.security import django_auth
 from pydantic import Field, create_model
 
 from tinhso.core.api import AUTH_PROBLEMS, Problem, ProblemOut
-from tinhso.dossiers.statistics.definitions import CLASSIC, I21, I31_32, I33, INDICATORS, RATES
+from tinhso.dossiers.statistics.definitions import (
+    CLASSIC,
+    I4,
+    I21,
+    I31_32,
+    I33,
+    INDICATORS,
+    RATES,
+)
 from tinhso.dossiers.statistics.report import (
     Rate,
     Report,
@@ -27,8 +35,8 @@ from tinhso.dossiers.statistics.report import (
 
 router = Router()
 ONE_STOP_RATES = ("on_time_rate",)
-INDICATOR_KEYS = I21 + I31_32 + I33
-INDICATOR_RATES = ("i21", "i31", "i32", "i33")
+INDICATOR_KEYS = I21 + I31_32 + I33 + I4
+INDICATOR_RATES = ("i21", "i31", "i32", "i33", "i41", "i42", "i43")
 
 
 class StatisticsQuery(Schema):

@@ -78,6 +78,22 @@ CHARTS: tuple[tuple[str, Any, tuple[Any, ...], tuple[str, ...], tuple[str, ...]]
         ("offered", "offered_online", "offered_online_used"),
         ("i31", "i32"),
     ),
+    (
+        "digitisation",
+        gettext_lazy("Chỉ số 4.1–4.3: kết quả điện tử, số hóa hồ sơ, tái sử dụng dữ liệu"),
+        (
+            "i41_result_electronic",
+            (gettext_lazy("Có kết quả, chưa điện tử"), "i41_granted", ("i41_result_electronic",)),
+        ),
+        (
+            "i41_granted",
+            "i41_result_electronic",
+            "received",
+            "i42_digitised",
+            "i43_data_reused",
+        ),
+        ("i41", "i42", "i43"),
+    ),
 )
 
 

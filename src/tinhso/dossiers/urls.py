@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tinhso.dossiers import stats_views, views
+from tinhso.dossiers import result_views, stats_views, views
 
 app_name = "dossiers"
 
@@ -14,6 +14,12 @@ urlpatterns = [
         name="shipment_correct",
     ),
     path("backoffice/ho-so/<int:pk>/giay-tiep-nhan.pdf", views.receipt, name="receipt"),
+    path("backoffice/ho-so/<int:pk>/ky-ket-qua/", result_views.result_sign, name="result_sign"),
+    path(
+        "backoffice/ho-so/<int:pk>/ket-qua/<int:result_pk>/",
+        result_views.result_file,
+        name="result_file",
+    ),
     path("backoffice/tiep-nhan/", views.intake, name="intake"),
     path("tra-cuu-ho-so/", views.status, name="status"),
     path("backoffice/thong-ke/", stats_views.dashboard, name="stats"),

@@ -87,29 +87,33 @@ def _form_values(request: HttpRequest) -> dict[str, Any]:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     _official(request)
     dossier = selectors.dossier_for_official(user=request.user, pk=pk)
+    return render(request, "dossiers/detail.html", detail_context(dossier))
+
+
+def detail_context(dossier: Any, **extra: Any) -> dict[str, Any]:
+    """What the back-office dossier page shows (`extra`: e.g. the signing form's errors)."""
     step = dossier.procedure.steps.filter(key=dossier.step_key).first()
     state_actions = set(allowed_actions(State(dossier.state)))
     step_actions = set(step.actions) | {"assign"} if step else set()
     actions = sorted(
         state_actions & (step_actions | {"resume", "hand_back", "receive", "refuse_intake"})
     )
-    return render(
-        request,
-        "dossiers/detail.html",
-        {
-            "dossier": dossier,
-            "step": step,
-            "actions": actions,
-            "marker": selectors.marker(dossier),
-            "fields": forms.form_fields(dossier.procedure.form_schema),
-            "channels": Channel.choices,
-            "delivery": postal.delivery_defaults(dossier) if "return_result" in actions else {},
-            "shipments": dossier.shipments.all(),
-            "assignees": Official.objects.filter(
-                organ=dossier.step_organ or dossier.organ
-            ).select_related("user"),
-        },
-    )
+    return {
+        "dossier": dossier,
+        "step": step,
+        "actions": actions,
+        "marker": selectors.marker(dossier),
+        "fields": forms.form_fields(dossier.procedure.form_schema),
+        "channels": Channel.choices,
+        "delivery": postal.delivery_defaults(dossier) if "return_result" in actions else {},
+        "shipments": dossier.shipments.all(),
+        "assignees": Official.objects.filter(
+            organ=dossier.step_organ or dossier.organ
+        ).select_related("user"),
+        "results": dossier.electronic_results.select_related("attachment", "signed_by"),
+        "result_errors": {},
+        **extra,
+    }
 
 
 @require_POST

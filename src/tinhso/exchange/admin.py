@@ -4,6 +4,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from tinhso.core.admin import ReadOnlyAdmin
 from tinhso.exchange import outbox
 from tinhso.exchange.models import InboxMessage, MessageLog, OutboxMessage, Peer
 
@@ -75,7 +76,7 @@ class InboxMessageAdmin(admin.ModelAdmin):
 
 
 @admin.register(MessageLog)
-class MessageLogAdmin(admin.ModelAdmin):
+class MessageLogAdmin(ReadOnlyAdmin):
     """The hash-chained message log, read only: no entry is added, changed or deleted here
     (retention deletes old ones; `tinhso exchange verify-log` checks the chain)."""
 
@@ -98,12 +99,3 @@ class MessageLogAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[MessageLog]:
         return super().get_queryset(request).defer("data")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False

@@ -14,6 +14,7 @@ class ExchangeConfig(AppConfig):
         periodic.register(name="exchange.log_retention", every_seconds=86400, run=prune_log_summary)
 
         from tinhso.exchange.national import admin as national_admin  # noqa: F401
+        from tinhso.exchange.national import checks as national_checks  # noqa: F401
         from tinhso.exchange.national import queue as national_queue
 
         periodic.register(

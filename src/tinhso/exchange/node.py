@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
+import logging
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +26,7 @@ from django.utils import timezone
 from tinhso.directory.models import OrganIdentifier, OrganScheme
 from tinhso.exchange.models import Peer
 
+logger = logging.getLogger("tinhso.exchange")
 _lock = threading.Lock()
 
 
@@ -102,9 +105,28 @@ def peer_certificate(peer: Peer) -> x509.Certificate:
     return certificate
 
 
+def file_peer_keys() -> dict[str, str]:
+    """The keys in `EXCHANGE_PEER_KEYS_FILE` (a JSON object by peer name), read now; {} when
+    the file is missing or unreadable (logged)."""
+    path = Path(settings.EXCHANGE_PEER_KEYS_FILE) if settings.EXCHANGE_PEER_KEYS_FILE else None
+    if path is None or not path.exists():
+        return {}
+    try:
+        keys = json.loads(path.read_text())
+    except (OSError, ValueError) as error:
+        logger.warning("exchange: cannot read %s: %s", path, error)
+        return {}
+    return {str(k): str(v) for k, v in keys.items()} if isinstance(keys, dict) else {}
+
+
 def peer_key(peer: Peer) -> str:
-    """The API key this node presents to `peer` (settings `EXCHANGE_PEER_KEYS`, by name)."""
-    return str(settings.EXCHANGE_PEER_KEYS.get(peer.name, ""))
+    """The API key this node presents to `peer`, by name: settings `EXCHANGE_PEER_KEYS`, else
+    the file `EXCHANGE_PEER_KEYS_FILE`, read at each call so that a peer joined while the
+    node runs is reached without a restart."""
+    key = settings.EXCHANGE_PEER_KEYS.get(peer.name)
+    if key:
+        return str(key)
+    return file_peer_keys().get(peer.name, "")
 
 
 def is_local(organ_id: str) -> bool:

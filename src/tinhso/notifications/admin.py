@@ -4,12 +4,13 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from tinhso.core.admin import ReadOnlyAdmin
 from tinhso.notifications.models import Notification
 from tinhso.notifications.services import notification_retry
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ReadOnlyAdmin):
     """The message log: read-only; failed messages can be sent again."""
 
     list_display = ("created_at", "event", "channel", "recipient", "status", "attempts", "ref")
@@ -32,12 +33,3 @@ class NotificationAdmin(admin.ModelAdmin):
             % {"count": count},
             messages.SUCCESS,
         )
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False

@@ -8,12 +8,13 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from tinhso.core.admin import ReadOnlyAdmin
 from tinhso.payments.models import Receipt
 from tinhso.payments.receipts import receipt_sign
 
 
 @admin.register(Receipt)
-class ReceiptAdmin(admin.ModelAdmin[Receipt]):
+class ReceiptAdmin(ReadOnlyAdmin):
     list_display = (
         "display_number",
         "organ_name",
@@ -28,15 +29,6 @@ class ReceiptAdmin(admin.ModelAdmin[Receipt]):
     search_fields = ("series", "txn_ref", "source_ref", "payer_name", "payer_identifier")
     ordering = ("-issued_at",)
     actions = ["sign_again"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
     @admin.action(description=_("Ký số lại các biên lai đã chọn"))
     def sign_again(self, request: HttpRequest, queryset: QuerySet[Receipt]) -> None:

@@ -55,10 +55,13 @@ def series_for(year: int) -> str:
 
 
 def _take_number(*, organ_id: int, year: int, series: str) -> int:
-    counter, _created = ReceiptCounter.objects.get_or_create(
-        organ_id=organ_id, year=year, series=series
-    )
-    counter = ReceiptCounter.objects.select_for_update().get(pk=counter.pk)
+    counters = ReceiptCounter.objects.select_for_update()
+    counter = counters.filter(organ_id=organ_id, year=year, series=series).first()
+    if counter is None:  # the organ's first receipt of the year: made once, then locked
+        made, _created = ReceiptCounter.objects.get_or_create(
+            organ_id=organ_id, year=year, series=series
+        )
+        counter = counters.get(pk=made.pk)
     counter.last += 1
     counter.save(update_fields=["last"])
     return counter.last

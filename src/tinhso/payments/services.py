@@ -191,8 +191,13 @@ def _settle(gw: Gateway, payment_pk: int, notice: Notice, cause: str) -> Outcome
     """Apply the gateway's word on a payment. Refuses (changing nothing) a wrong amount or a
     payment for an expired request; a second success for a paid request is refunded."""
     with transaction.atomic():
-        request_pk = Payment.objects.values_list("request_id", flat=True).get(pk=payment_pk)
-        request = PaymentRequest.objects.select_for_update().get(pk=request_pk)
+        # The request first, then the payment (one order everywhere, no deadlock); the
+        # request with what its receipt prints, its row alone locked.
+        request = (
+            PaymentRequest.objects.select_for_update(of=("self",))
+            .select_related("organ", "applicant", "procedure")
+            .get(payments__pk=payment_pk)
+        )
         payment = Payment.objects.select_for_update().get(pk=payment_pk)
         at = _now()
         if notice.amount is not None and notice.amount != payment.amount:

@@ -32,6 +32,11 @@ MATRIX = [
         "/api/v1/applicants/091185000123",
         {"none": 401, "garbage": 401, "revoked": 401, "wrong-scope": 403, "good": 200},
     ),
+    (
+        "/api/v1/gateway/services",
+        "/api/v1/gateway/services",
+        {"none": 401, "garbage": 401, "revoked": 401, "wrong-scope": 403, "good": 200},
+    ),
     # Gateway notifications: no key, the signature is checked (payments/tests); an unsigned
     # one is answered 200 with the gateway's refusal code.
     ("/api/v1/payments/notify/card", "/api/v1/payments/notify/card", PUBLIC),
@@ -40,7 +45,7 @@ MATRIX = [
 
 @pytest.fixture
 def keys(db):
-    _k, good = api_key_create(name="LGSP", scopes=["applicants:read"])
+    _k, good = api_key_create(name="LGSP", scopes=["applicants:read", "gateway:read"])
     _k, other = api_key_create(name="Portal", scopes=["something:else"])
     revoked_key, revoked = api_key_create(name="Old", scopes=["applicants:read"])
     api_key_revoke(key=revoked_key)
@@ -84,6 +89,7 @@ SESSION = {
     ("patch", "/api/v1/documents/approval-chains/{pk}"): "/api/v1/documents/approval-chains/1",
     ("post", "/api/v1/documents/{pk}/files"): "/api/v1/documents/1/files",
     ("post", "/api/v1/documents/{pk}/actions"): "/api/v1/documents/1/actions",
+    ("post", "/api/v1/documents/{pk}/revoke"): "/api/v1/documents/1/revoke",
     ("get", "/api/v1/incoming-documents"): "/api/v1/incoming-documents",
     ("get", "/api/v1/incoming-documents/{pk}"): "/api/v1/incoming-documents/1",
     ("post", "/api/v1/incoming-documents/{pk}/actions"): "/api/v1/incoming-documents/1/actions",

@@ -109,6 +109,18 @@ class IncomingDocument(models.Model):
     completed_at = models.DateTimeField(_("thời điểm hoàn thành"), null=True, blank=True)
     result_note = models.TextField(_("kết quả xử lý"), blank=True)
     refusal_reason = models.TextField(_("lý do từ chối"), blank=True)
+    # Taken back by its sender (Decree 30: revoked, or replaced by a new document): it stays
+    # in the register with its number, leaves the work queues, and its page says so.
+    revoked_at = models.DateTimeField(_("thời điểm bị thu hồi"), null=True, blank=True)
+    revocation_reason = models.TextField(_("lý do thu hồi"), blank=True)
+    replaced_by = models.ForeignKey(
+        "self",
+        verbose_name=_("được thay thế bởi"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replaces",
+    )
     version = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -135,6 +147,11 @@ class IncomingDocument(models.Model):
                 condition=~Q(state="refused") | ~Q(refusal_reason=""),
                 name="incoming_refusal_has_reason",
             ),
+            models.CheckConstraint(
+                condition=Q(revoked_at__isnull=True, replaced_by__isnull=True)
+                | Q(revoked_at__isnull=False) & ~Q(revocation_reason=""),
+                name="incoming_revocation_has_reason",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -156,6 +173,10 @@ class IncomingDocument(models.Model):
     @property
     def classified(self) -> bool:
         return is_classified(self.confidentiality)
+
+    @property
+    def revoked(self) -> bool:
+        return self.revoked_at is not None
 
 
 class HandlingAlert(models.Model):

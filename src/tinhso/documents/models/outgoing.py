@@ -234,6 +234,13 @@ class Document(models.Model):
         return self.state in OUTGOING_FINAL
 
 
+TAKE_BACK_CHOICES = [
+    ("13", _("Đã yêu cầu thu hồi")),
+    ("15", _("Bên nhận đồng ý thu hồi / cập nhật")),
+    ("16", _("Bên nhận từ chối thu hồi / cập nhật")),
+]
+
+
 class Recipient(models.Model):
     """One line of the document's "Nơi nhận": an organ of this platform (it receives the
     document as incoming at once on distribution), an outside organ reached through the
@@ -276,6 +283,14 @@ class Recipient(models.Model):
     status_at = models.DateTimeField(_("cập nhật lúc"), null=True, blank=True)
     exchange_ref = models.CharField(_("mã gói tin"), max_length=100, blank=True)
     error = models.TextField(_("lỗi"), blank=True)
+    # Taking the document back (revoke, or replace by a newer one): 13 asked, then the
+    # receiver's answer 15 agreed or 16 refused (QCVN 102 codes), when, and the reason or
+    # the receiver's description. Delivery fields: they move on after issue.
+    take_back_code = models.CharField(
+        _("thu hồi / thay thế"), max_length=2, choices=TAKE_BACK_CHOICES, blank=True
+    )
+    take_back_at = models.DateTimeField(_("thu hồi cập nhật lúc"), null=True, blank=True)
+    take_back_note = models.TextField(_("ghi chú thu hồi"), blank=True)
 
     class Meta:
         verbose_name = _("nơi nhận")

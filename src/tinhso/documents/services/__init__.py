@@ -35,6 +35,12 @@ from tinhso.documents.services.incoming import (
     start_handling,
 )
 from tinhso.documents.services.ingest import IncomingItem, ingest_incoming
+from tinhso.documents.services.takeback import (
+    revoke_incoming,
+    take_back,
+    take_back_answer,
+    update_incoming,
+)
 from tinhso.documents.services.workflow import (
     cancel,
     current_step,
@@ -80,8 +86,12 @@ __all__ = [
     "reply",
     "return_to_draft",
     "review",
+    "revoke_incoming",
     "sign",
     "start_handling",
     "submit_for_review",
+    "take_back",
+    "take_back_answer",
     "take_number",
+    "update_incoming",
 ]

@@ -14,6 +14,7 @@ from tinhso.documents import hooks
 from tinhso.documents.models import Document, Recipient
 from tinhso.documents.services.common import DocumentError, lock, now, record, require
 from tinhso.documents.services.incoming import arrive_internal
+from tinhso.documents.services.takeback import replace_delivered
 from tinhso.documents.states import STATUS_CODES, OutgoingAction, OutgoingState, outgoing_next
 
 Channel, Status = Recipient.Channel, Recipient.Status
@@ -24,7 +25,8 @@ def distribute(*, document: Document, actor: Any, version: int | None = None) ->
     """Send an issued document to every recipient line not yet served, in this transaction:
     an organ of this platform receives it as incoming at once (status 01); an outside organ is
     queued for the exchange (status "queued"; the registered dispatchers are called on commit);
-    a paper-only recipient is marked for the post.
+    a paper-only recipient is marked for the post. A document that replaces an earlier one
+    revokes what the earlier one delivered to the same organs of this platform.
 
     Raises IllegalTransition unless issued, PermissionError for anyone but the organ's clerk,
     DocumentError when every recipient was served already."""
@@ -44,7 +46,8 @@ def distribute(*, document: Document, actor: Any, version: int | None = None) ->
         changes: dict[str, Any] = {"status_at": at}
         if line.channel == Channel.INTERNAL:
             line.document = document
-            arrive_internal(recipient=line, actor=actor, at=at)
+            incoming = arrive_internal(recipient=line, actor=actor, at=at)
+            replace_delivered(document=document, line=line, incoming=incoming, actor=actor, at=at)
             changes.update(status=Status.DELIVERED, status_code=STATUS_CODES["arrived"])
         elif line.channel == Channel.EXCHANGE:
             changes["status"] = Status.QUEUED

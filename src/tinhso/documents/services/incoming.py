@@ -68,6 +68,19 @@ def _step(
     _announce(incoming, at)
 
 
+def _not_revoked(incoming: IncomingDocument) -> None:
+    """A document its sender took back (revoked or replaced) takes no further step."""
+    if incoming.revoked_at is not None:
+        raise DocumentError(
+            {
+                "incoming": [
+                    _("Văn bản đến đã bị cơ quan gửi thu hồi: %(r)s")
+                    % {"r": incoming.revocation_reason}
+                ]
+            }
+        )
+
+
 def _check_files(files: Sequence[tuple[str, bytes]]) -> list[tuple[str, bytes, str]]:
     checked = []
     for i, (name, data) in enumerate(files):
@@ -251,6 +264,7 @@ def register_incoming(
     register for the year (classified ones in their own series), status 03. Raises
     IllegalTransition unless arrived, PermissionError for anyone but the organ's clerk."""
     incoming = lock(incoming, version)
+    _not_revoked(incoming)
     incoming_next(IncomingState(incoming.state), A.REGISTER)
     require(actor, Permission.REGISTER_DOCUMENT, incoming.organ)
     _register(incoming, actor, now())
@@ -272,6 +286,7 @@ def assign(
     calendar (none when None), status 04. Raises IllegalTransition, PermissionError,
     DocumentError naming `assignee` or `deadline_days`."""
     incoming = lock(incoming, version)
+    _not_revoked(incoming)
     from_state = incoming.state
     new_state = incoming_next(IncomingState(from_state), A.ASSIGN)
     require(actor, Permission.ASSIGN_DOCUMENT, incoming.organ)
@@ -319,6 +334,7 @@ def start_handling(
 ) -> IncomingDocument:
     """The assignee starts handling (status 05)."""
     incoming = lock(incoming, version)
+    _not_revoked(incoming)
     from_state = incoming.state
     incoming.state = incoming_next(IncomingState(from_state), A.START)
     _require_handler(actor, incoming)
@@ -332,6 +348,7 @@ def complete(
 ) -> IncomingDocument:
     """The assignee completes the handling (status 06), with what was done (`note`)."""
     incoming = lock(incoming, version)
+    _not_revoked(incoming)
     from_state = incoming.state
     incoming.state = incoming_next(IncomingState(from_state), A.COMPLETE)
     _require_handler(actor, incoming)
@@ -348,6 +365,7 @@ def refuse(
     """The clerk (or a leader) refuses a document sent to the wrong organ or unfit to
     receive (status 02); the reason is required and reported to the sender."""
     incoming = lock(incoming, version)
+    _not_revoked(incoming)
     from_state = incoming.state
     incoming.state = incoming_next(IncomingState(from_state), A.REFUSE)
     if not can(actor, Permission.ASSIGN_DOCUMENT, incoming.organ):
@@ -377,6 +395,7 @@ def reply(
     is now being handled (05). Raises IllegalTransition before assignment or after the end,
     PermissionError, DocumentError by field."""
     incoming = lock(incoming, version)
+    _not_revoked(incoming)
     from_state = incoming.state
     incoming.state = incoming_next(IncomingState(from_state), A.REPLY)
     _require_handler(actor, incoming)

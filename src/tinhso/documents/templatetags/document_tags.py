@@ -30,6 +30,10 @@ ACTION_LABELS = {
     "start": _("Bắt đầu xử lý"),
     "reply": _("Soạn văn bản trả lời"),
     "complete": _("Hoàn thành xử lý"),
+    "take_back": _("Thu hồi văn bản"),
+    "revoked": _("Cơ quan gửi thu hồi"),
+    "replaced": _("Cơ quan gửi thay thế"),
+    "update_received": _("Cơ quan gửi cập nhật"),
 }
 
 

@@ -156,6 +156,12 @@ def _registered(org):
     return services.register_incoming(incoming=incoming, actor=org["clerk"].user)
 
 
+def _distributed(org):
+    document = signed(org)
+    document = services.issue(document=document, actor=org["clerk"].user)
+    return services.distribute(document=document, actor=org["clerk"].user)
+
+
 def _chain(org):
     return services.chain_create(
         organ=org["province"],
@@ -239,6 +245,13 @@ ENDPOINTS = {
         "post",
         "/api/v1/documents/{pk}/actions",
         lambda org: {"action": "issue"},
+        {"clerk": 200, "chairman": 403, "drafter": 403, "handler": 403},
+    ),
+    "revoke": (
+        _distributed,
+        "post",
+        "/api/v1/documents/{pk}/revoke",
+        lambda org: {"reason": "Ban hành nhầm đối tượng"},
         {"clerk": 200, "chairman": 403, "drafter": 403, "handler": 403},
     ),
     "incoming_list": (None, "get", "/api/v1/incoming-documents", None, {}),

@@ -2,6 +2,7 @@ from tinhso.dossiers.models.alerts import AlertKind, DeadlineAlert
 from tinhso.dossiers.models.dossier import Channel, Dossier, DossierCounter, DossierEvent
 from tinhso.dossiers.models.files import Attachment, Rating
 from tinhso.dossiers.models.postal import Shipment
+from tinhso.dossiers.models.results import ElectronicResult
 
 __all__ = [
     "AlertKind",
@@ -11,6 +12,7 @@ __all__ = [
     "Dossier",
     "DossierCounter",
     "DossierEvent",
+    "ElectronicResult",
     "Rating",
     "Shipment",
 ]

@@ -93,6 +93,10 @@ class Dossier(models.Model):
     supplement_requests = models.PositiveSmallIntegerField(_("số lần yêu cầu bổ sung"), default=0)
     resolved_at = models.DateTimeField(_("ngày có kết quả"), null=True, blank=True, db_index=True)
     finished_at = models.DateTimeField(_("ngày kết thúc"), null=True, blank=True)
+    # Digitisation flags (Decision 766, indicators 4.x; definitions in dossiers/digitisation.py).
+    result_electronic = models.BooleanField(_("đã cấp kết quả điện tử"), default=False)
+    digitised = models.BooleanField(_("hồ sơ được số hóa khi tiếp nhận"), default=False)
+    data_reused = models.BooleanField(_("tái sử dụng dữ liệu số"), default=False)
     version = models.PositiveIntegerField(default=0)
 
     class Meta:

@@ -13,7 +13,7 @@ from tinhso.core.services import audit_record
 from tinhso.directory.models import Applicant, Organ
 from tinhso.directory.permissions import Action as Permission
 from tinhso.directory.permissions import can
-from tinhso.dossiers import fees, notify
+from tinhso.dossiers import digitisation, fees, notify
 from tinhso.dossiers.models import Channel, Dossier
 from tinhso.dossiers.services import postal
 from tinhso.dossiers.services.common import (
@@ -68,8 +68,11 @@ def dossier_file_online(
     organ: Organ,
     form_data: dict[str, Any],
     actor: Any,
+    data_reused: bool = False,
 ) -> Dossier:
     """An applicant files a dossier online: it waits for the one-stop officer's receipt.
+    `data_reused`: the form kept values prefilled from the population database
+    (`digitisation.prefill_kept`, indicator 4.3).
 
     Raises DossierError naming each bad field (form fields as `form_data.<name>`); writes
     nothing then.
@@ -91,6 +94,7 @@ def dossier_file_online(
         service_level=level,
         form_data=data,
         submitted_at=at,
+        data_reused=data_reused,
     )
     dossier.state = transition(dossier, Action.SUBMIT)
     record(dossier, action=Action.SUBMIT, from_state="draft", actor=actor, at=at)
@@ -122,6 +126,7 @@ def dossier_receive(*, dossier: Dossier, officer: Any, version: int | None = Non
     assign_code(dossier, at)
     fees.code_assigned(dossier)
     _start_clock(dossier, at)
+    digitisation.flags_at_intake(dossier)
     record(dossier, action=Action.RECEIVE, from_state=from_state, actor=officer, at=at)
     audit_record(action="dossier.receive", obj=dossier, actor=officer)
     notify.dossier_received(dossier)
@@ -180,6 +185,8 @@ def dossier_receive_at_counter(
         form_data=data,
         submitted_at=at,
         state="received",
+        # Papers at the counter are not electronic attachments (digitisation.py, 4.2).
+        digitised=not procedure.required_documents.exists(),
     )
     assign_code(dossier, at)
     _start_clock(dossier, at)

@@ -82,8 +82,15 @@ def dossier_act(
     assignee: Official | None = None,
     return_channel: int | None = None,
     delivery: dict[str, str] | None = None,
+    announce_result: bool = True,
+    leader_may_register: bool = False,
 ) -> Dossier:
     """An official's action on a dossier at its current step.
+
+    `announce_result` False: registering the result does not send "come and collect it"
+    (the signed electronic result sends its own message, `services.results`);
+    `leader_may_register`: a leader of the organ where the step runs may register the result
+    too (a result issued in the organ's name, signed with its key, `services.results`).
 
     Returning the result by post (`return_channel` 3) writes the shipment in this transaction,
     to `delivery` (name, phone, address, ward, province; None: the dossier's own address,
@@ -108,7 +115,11 @@ def dossier_act(
         allowed = sorted(set(step.actions) | {Action.ASSIGN.value})
         raise IllegalTransition(State(from_state), action, allowed)
     organ = dossier.step_organ or dossier.organ
-    if not _may_act(officer, action, step, organ):
+    if not _may_act(officer, action, step, organ) and not (
+        leader_may_register
+        and action == Action.REGISTER_RESULT
+        and can(officer, Permission.APPROVE_DOSSIER, organ)
+    ):
         raise PermissionError(_("Bạn không có quyền thực hiện thao tác này ở bước hiện tại."))
     if action in NEEDS_NOTE and not note.strip():
         raise DossierError({"note": _("Cần ghi rõ lý do.")})
@@ -152,7 +163,8 @@ def dossier_act(
         data["paused_minutes"] = _resume(dossier, at)
     elif action == Action.REGISTER_RESULT:
         dossier.resolved_at = at
-        notify.result_ready(dossier)
+        if announce_result:
+            notify.result_ready(dossier)
     elif action in (Action.REFUSE, Action.REFUSE_INTAKE):
         dossier.resolved_at = dossier.finished_at = at
     elif action == Action.RETURN_RESULT:

@@ -335,6 +335,38 @@ def offered_online_used(period: Period) -> Q:
     return offered_online(period) & Q(Exists(used))
 
 
+# Decision 766, indicators 4.1–4.3 (digitisation; the flags are defined in digitisation.py) ---
+
+
+@indicator("i41_granted", _("4.1 Hồ sơ giải quyết có kết quả"))
+def i41_granted(period: Period) -> Q:
+    """resolved (resolved_at ∈ [start, end)) and not refused: the dossiers that have a result
+    to issue. Part of resolved."""
+    return resolved(period) & ~Q(state=State.REJECTED)
+
+
+@indicator("i41_result_electronic", _("4.1 Có kết quả điện tử"))
+def i41_result_electronic(period: Period) -> Q:
+    """i41_granted and result_electronic: a signed electronic result was stored for the
+    dossier (at "register result", services.results)."""
+    return i41_granted(period) & Q(result_electronic=True)
+
+
+@indicator("i42_digitised", _("4.2 Hồ sơ được số hóa"))
+def i42_digitised(period: Period) -> Q:
+    """received (received_at ∈ [start, end)) and digitised: at intake every mandatory
+    required document was held as an electronic attachment (digitisation.is_digitised)."""
+    return received(period) & Q(digitised=True)
+
+
+@indicator("i43_data_reused", _("4.3 Có tái sử dụng dữ liệu số"))
+def i43_data_reused(period: Period) -> Q:
+    """received (received_at ∈ [start, end)) and data_reused: the form kept values prefilled
+    from the population database, or a submitted file is one the province already held for
+    the applicant (digitisation.py)."""
+    return received(period) & Q(data_reused=True)
+
+
 # Shares -------------------------------------------------------------------------------------
 
 RATES: dict[str, RateDef] = {
@@ -378,6 +410,27 @@ RATES: dict[str, RateDef] = {
             "when the procedure needs one waits for electronic results (issue 6): until then "
             "every channel-2 dossier counts as online.",
         ),
+        RateDef(
+            "i41",
+            _("4.1 Tỷ lệ cấp kết quả điện tử"),
+            ("i41_result_electronic",),
+            "i41_granted",
+            "i41_result_electronic / i41_granted (Decision 766, indicator 4.1).",
+        ),
+        RateDef(
+            "i42",
+            _("4.2 Tỷ lệ số hóa hồ sơ"),
+            ("i42_digitised",),
+            "received",
+            "i42_digitised / received (Decision 766, indicator 4.2).",
+        ),
+        RateDef(
+            "i43",
+            _("4.3 Tỷ lệ tái sử dụng dữ liệu số"),
+            ("i43_data_reused",),
+            "received",
+            "i43_data_reused / received (Decision 766, indicator 4.3).",
+        ),
     )
 }
 
@@ -395,6 +448,10 @@ PARTS: tuple[tuple[str, str], ...] = (
     ("waiting_supplement", "in_progress"),
     ("offered_online_used", "offered_online"),
     ("offered_online", "offered"),
+    ("i41_granted", "resolved"),
+    ("i41_result_electronic", "i41_granted"),
+    ("i42_digitised", "received"),
+    ("i43_data_reused", "received"),
 )
 
 CLASSIC = (
@@ -417,5 +474,6 @@ CLASSIC = (
 I21 = ("i21_counted", "i21_on_time", "i21_late_finished", "i21_late_unfinished")
 I31_32 = ("offered", "offered_online", "offered_online_used")
 I33 = ("received", "received_online", "received_counter", "received_post")
+I4 = ("i41_granted", "i41_result_electronic", "i42_digitised", "i43_data_reused")
 DOSSIER_KEYS = tuple(k for k, i in INDICATORS.items() if i.subject == "dossier")
 OFFERING_KEYS = tuple(k for k, i in INDICATORS.items() if i.subject == "offering")

@@ -12,14 +12,22 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tinhso.core.formats import format_date
-from tinhso.dossiers.statistics.definitions import CLASSIC, I21, I31_32, I33, INDICATORS, RATES
+from tinhso.dossiers.statistics.definitions import (
+    CLASSIC,
+    I4,
+    I21,
+    I31_32,
+    I33,
+    INDICATORS,
+    RATES,
+)
 from tinhso.dossiers.statistics.report import Report, Row
 
 PERCENT = "0.0%"
 # (sheet title, figure keys, share keys) of each sheet.
 SHEETS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("one-stop", CLASSIC, ("on_time_rate",)),
-    ("766", I21 + I31_32 + I33, ("i21", "i31", "i32", "i33")),
+    ("766", I21 + I31_32 + I33 + I4, ("i21", "i31", "i32", "i33", "i41", "i42", "i43")),
 )
 
 

@@ -134,6 +134,7 @@ DOJ = {
     "i21_late_finished": {"C", "G", "I"},
     "i21_late_unfinished": {"H"},
     "i21_counted": {"A", "B", "C", "D", "F", "G", "H", "I", "R"},
+    "i41_granted": {"A", "B", "C", "D", "G", "I", "R"},
 }
 OTHER = {"received": {"Q"}, "received_counter": {"Q"}, "in_progress": {"Q"}}
 OTHER |= {"in_progress_past": {"Q"}, "i21_late_unfinished": {"Q"}, "i21_counted": {"Q"}}
@@ -182,6 +183,9 @@ def test_every_cell_of_the_organ_report_is_hand_counted(month):
         "i31": "50,0%",
         "i32": "100,0%",
         "i33": "45,5%",  # 5 / 11
+        "i41": "0,0%",  # no electronic result among the 7 granted
+        "i42": "0,0%",  # rows made directly: no flag set
+        "i43": "0,0%",
     }
     assert rows["Sở Xây dựng"].rate("on_time_rate").value is None
     assert rows["Sở Xây dựng"].rate("on_time_rate").text == "—"

@@ -19,9 +19,9 @@ def test_dashboard_has_a_chart_and_a_table_for_each_figure(client, month):
     response = client.get(f"/backoffice/thong-ke/?{NOV}&group=organ")
     assert response.status_code == 200
     page = response.content.decode()
-    assert page.count('<svg role="img"') == 5
-    assert page.count("<caption>") == 5 and 'scope="col"' in page and 'scope="row"' in page
-    for chart in ("received", "resolved", "in_progress", "i21", "online"):
+    assert page.count('<svg role="img"') == 6
+    assert page.count("<caption>") == 6 and 'scope="col"' in page and 'scope="row"' in page
+    for chart in ("received", "resolved", "in_progress", "i21", "online", "digitisation"):
         assert f'aria-labelledby="chart-{chart}-svg-title chart-{chart}-svg-desc"' in page
         assert f'<title id="chart-{chart}-svg-title">' in page
     organ = month["organ"].pk

@@ -304,3 +304,27 @@ def test_the_simulators_answer_nothing_when_disabled(client, settings):
     assert client.get("/simulators/dvcqg/").status_code == 403
     assert client.post("/simulators/dvcqg/oauth/token").status_code == 403
     assert client.post("/simulators/csdlqgdc/api/TraCuuCongDan").status_code == 403
+
+
+def test_production_refuses_the_national_simulators_published_values(settings):
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    from tinhso.exchange.national.checks import national_not_simulated
+
+    settings.DEBUG, settings.NATIONAL_SIMULATORS = False, False
+    settings.NATIONAL_PORTAL_CLIENT_SECRET = "dvcqg-simulator-secret"
+    settings.NATIONAL_POPULATION_KEY = "csdlqgdc-simulator-key"
+    settings.NATIONAL_PORTAL_URL = "http://127.0.0.1:8000/simulators/dvcqg"
+    settings.NATIONAL_POPULATION_URL = ""
+    found = [e.id for e in national_not_simulated()]
+    assert found == ["national.E001", "national.E001", "national.E002"]
+    with pytest.raises(SystemCheckError, match=r"national\.E00"):
+        call_command("check")
+    settings.NATIONAL_PORTAL_CLIENT_SECRET = "issued-by-the-portal"
+    settings.NATIONAL_POPULATION_KEY = "issued-by-the-population-db"
+    settings.NATIONAL_PORTAL_URL = "https://dichvucong.example.gov.vn/api"
+    assert national_not_simulated() == []
+    settings.NATIONAL_SIMULATORS = True
+    settings.NATIONAL_PORTAL_CLIENT_SECRET = "dvcqg-simulator-secret"
+    assert national_not_simulated() == []

@@ -4,9 +4,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from tinhso.core.gateway import catalogue
 from tinhso.core.services import api_key_create
-
-KNOWN_SCOPES = ("applicants:read",)
 
 
 class Command(BaseCommand):
@@ -14,7 +13,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--name", required=True)
-        parser.add_argument("--scope", action="append", required=True, choices=KNOWN_SCOPES)
+        parser.add_argument(
+            "--scope", action="append", required=True, choices=catalogue.known_scopes()
+        )
 
     def handle(self, *args: Any, name: str, scope: list[str], **options: Any) -> None:
         try:

@@ -1,14 +1,20 @@
-"""`tinhso exchange send|status|replay|cert|inbox|verify-log`: the node's outbox, inbox and
-message log from the command line."""
+"""`tinhso exchange send|status|replay|cert|inbox|verify-log|join|second-node`: the node's
+outbox, inbox and message log from the command line, and the two-node demo (twonode.py)."""
 
 from __future__ import annotations
 
 import json
+import sys
+import time
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import close_old_connections
 
-from tinhso.exchange import messagelog, node, outbox, selectors
+from tinhso.exchange import messagelog, node, nodeprocs, outbox, selectors, twonode
 from tinhso.exchange.models import OutboxMessage
 
 
@@ -19,6 +25,9 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         send = sub.add_parser("send", help="attempt every due outbox message once")
         send.add_argument("--limit", type=int, default=500)
+        send.add_argument(
+            "--every", type=float, default=0, help="send again every N seconds until stopped"
+        )
         status = sub.add_parser("status", help="show an outbox or inbox message")
         status.add_argument("message_id")
         replay = sub.add_parser("replay", help="queue a dead or failed message again")
@@ -34,11 +43,29 @@ class Command(BaseCommand):
             "--from", dest="start", type=int, default=None, help="start at this entry number"
         )
 
+        join = sub.add_parser(
+            "join", help="register a peer node from a JSON object (file or - for stdin)"
+        )
+        join.add_argument("spec")
+        join.add_argument("--seed", choices=sorted(twonode.PROVINCES), default="")
+        second = sub.add_parser(
+            "second-node", help="prepare and serve a second node of another province (demo)"
+        )
+        second.add_argument("--dir", default=str(Path(settings.VAR_DIR) / "node2"))
+        second.add_argument("--port", type=int, default=8001)
+        second.add_argument("--province", choices=["haugiang"], default="haugiang")
+        second.add_argument("--name", default="kiengiang", help="this node's peer name")
+        second.add_argument("--url", default="http://127.0.0.1:8000", help="this node's URL")
+        second.add_argument("--setup-only", action="store_true", help="prepare, do not serve")
+
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
         if action == "send":
-            counts = outbox.send_due(limit=options["limit"])
-            self.stdout.write(", ".join(f"{n} {state}" for state, n in counts.items()))
+            self._send(options["limit"], options["every"])
+        elif action == "join":
+            self._join(options["spec"], options["seed"])
+        elif action == "second-node":
+            self._second_node(options)
         elif action == "cert":
             self.stdout.write(node.identity().certificate_pem)
         elif action == "status":
@@ -56,6 +83,58 @@ class Command(BaseCommand):
             except ValueError as error:
                 raise CommandError(str(error)) from None
             self.stdout.write(f"{message.message_id} queued again")
+
+    def _send(self, limit: int, every: float) -> None:
+        while True:
+            counts = outbox.send_due(limit=limit)
+            if every <= 0 or any(counts.values()):
+                line = ", ".join(f"{n} {state}" for state, n in counts.items())
+                self.stdout.write(line if every <= 0 else f"{time.strftime('%X')} {line}")
+            if every <= 0:
+                return
+            close_old_connections()
+            time.sleep(every)
+
+    def _join(self, spec_path: str, seed: str) -> None:
+        text = sys.stdin.read() if spec_path == "-" else Path(spec_path).read_text()
+        try:
+            answer = twonode.join(json.loads(text), seed=seed)
+        except (ValueError, KeyError, ValidationError) as error:
+            raise CommandError(f"cannot join: {error}") from None
+        self.stdout.write(json.dumps(answer, ensure_ascii=False))
+
+    def _second_node(self, options: dict[str, Any]) -> None:
+        directory, port = Path(options["dir"]), options["port"]
+        province = twonode.PROVINCES[options["province"]]
+        env = nodeprocs.node_env(directory, extra={"PROVINCE_CODE": "93"})
+        try:
+            paired = twonode.pair_with(
+                env,
+                name=province.name,
+                base_url=f"http://127.0.0.1:{port}",
+                peer_name=options["name"],
+                peer_url=options["url"],
+                seed=province.name,
+                out=self.stdout.write,
+            )
+        except RuntimeError as error:
+            raise CommandError(str(error)) from None
+        accounts = ", ".join(a[0] for a in province.accounts)
+        self.stdout.write(
+            f"{province.title}: {len(paired['organ_ids'])} organs "
+            f"({', '.join(paired['organ_ids'])}), accounts {accounts} "
+            f"(password {twonode.DEMO_PASSWORD}); peers registered both ways"
+            + ("" if paired["changed"] else " (unchanged)")
+        )
+        if options["setup_only"]:
+            return
+        self.stdout.write(
+            f"serving http://localhost:{port}/ (Ctrl-C stops it); its worker sends every 2 s, "
+            f"log {directory / 'worker.log'}"
+        )
+        status = nodeprocs.serve(env, port=port, log_dir=directory)
+        if status:
+            raise CommandError(f"the second node stopped ({status})")
 
     def _inbox(self, state: str, limit: int) -> None:
         entries = list(selectors.received_packages(state=state, limit=limit))
