@@ -8,6 +8,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tinhso.exchange.models import OutboxMessage
+
 
 class NationalPush(models.Model):
     """One push to the portal (a dossier or its progress), written in the transaction of the
@@ -18,11 +20,9 @@ class NationalPush(models.Model):
         DOSSIER = "dossier", _("Đồng bộ hồ sơ")
         PROGRESS = "progress", _("Cập nhật tiến độ")
 
-    class State(models.TextChoices):
-        PENDING = "pending", _("Chờ gửi")
-        SENT = "sent", _("Đã gửi")
-        FAILED = "failed", _("Gửi lỗi, sẽ thử lại")
-        DEAD = "dead", _("Ngừng gửi")
+    # The edXML outbox's states: one queue vocabulary for the node (pending, sent, failed and
+    # to be retried, dead).
+    State = OutboxMessage.State
 
     message_id = models.UUIDField(_("mã thông điệp"), unique=True)
     kind = models.CharField(_("loại"), max_length=10, choices=Kind.choices)
