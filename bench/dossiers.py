@@ -285,6 +285,21 @@ EARLY = (
     f"< (d.due_at AT TIME ZONE {VN})::date)"
 )
 RECEIVED = "d.received_at >= %(start)s"  # and < end: the universe
+SYNCHRONISED = (
+    "EXISTS (SELECT 1 FROM exchange_nationalpush n WHERE n.dossier_code = d.code "
+    "AND n.kind = 'dossier' AND n.state = 'sent')"
+)
+FEE_OBLIGATION = (
+    "((NOT (d.channel = 2 AND d.service_level IN ('4', 'full')) "
+    "AND d.procedure_id IN (SELECT f.procedure_id FROM procedures_fee f WHERE f.amount > 0)) "
+    "OR EXISTS (SELECT 1 FROM payments_paymentrequest r "
+    "WHERE r.source = 'dossiers.dossier' AND r.source_id = d.id))"
+)
+PAID_BY_END = (
+    "EXISTS (SELECT 1 FROM payments_payment pay JOIN payments_paymentrequest r "
+    "ON r.id = pay.request_id WHERE r.source = 'dossiers.dossier' AND r.source_id = d.id "
+    "AND pay.state = 'paid' AND pay.settled_at < %(end)s)"
+)
 DOSSIER_SQL = {
     "received": RECEIVED,
     "received_online": f"{RECEIVED} AND d.channel = 2",
@@ -314,11 +329,17 @@ DOSSIER_SQL = {
     "i41_result_electronic": f"{RESOLVED} AND d.state <> 'rejected' AND d.result_electronic",
     "i42_digitised": f"{RECEIVED} AND d.digitised",
     "i43_data_reused": f"{RECEIVED} AND d.data_reused",
+    "i14_synchronised": f"{RECEIVED} AND {SYNCHRONISED}",
+    "i33_online": f"{RECEIVED} AND d.channel = 2 "
+    "AND (NOT pr.electronic_result_required OR d.result_electronic)",
+    "i36_fee_dossiers": f"{RECEIVED} AND {FEE_OBLIGATION}",
+    "i36_paid_online": f"{RECEIVED} AND {PAID_BY_END}",
 }
 DOSSIERS_SQL = (
     "SELECT d.organ_id, "
     + ", ".join(f"count(*) FILTER (WHERE {cond})" for cond in DOSSIER_SQL.values())
-    + " FROM dossiers_dossier d WHERE d.received_at IS NOT NULL AND d.received_at < %(end)s "
+    + " FROM dossiers_dossier d JOIN procedures_procedure pr ON pr.id = d.procedure_id "
+    "WHERE d.received_at IS NOT NULL AND d.received_at < %(end)s "
     "AND (d.resolved_at IS NULL OR d.resolved_at >= %(start)s) "
     "AND (d.finished_at IS NULL OR d.finished_at >= %(start)s) GROUP BY d.organ_id"
 )
@@ -329,6 +350,8 @@ OFFERING_SQL = {
     "offered": "TRUE",
     "offered_online": "ol.procedure_id IS NOT NULL",
     "offered_online_used": "ol.procedure_id IS NOT NULL AND u.procedure_id IS NOT NULL",
+    "i35_fee_procedures": "fp.procedure_id IS NOT NULL",
+    "i35_paid_online": "fp.procedure_id IS NOT NULL AND pp.procedure_id IS NOT NULL",
 }
 OFFERINGS_SQL = (
     "WITH ol AS (SELECT DISTINCT s.procedure_id FROM procedures_servicelevel s "
@@ -336,12 +359,19 @@ OFFERINGS_SQL = (
     "AND (s.valid_to IS NULL OR s.valid_to >= %(on)s) "
     "AND s.kind IN ('3', '4', 'partial', 'full')), "
     "u AS (SELECT DISTINCT procedure_id, organ_id FROM dossiers_dossier "
-    "WHERE channel = 2 AND received_at >= %(start)s AND received_at < %(end)s) "
+    "WHERE channel = 2 AND received_at >= %(start)s AND received_at < %(end)s), "
+    "fp AS (SELECT DISTINCT procedure_id FROM procedures_fee WHERE amount > 0), "
+    "pp AS (SELECT DISTINCT r.procedure_id, r.organ_id FROM payments_payment pay "
+    "JOIN payments_paymentrequest r ON r.id = pay.request_id "
+    "WHERE r.source = 'dossiers.dossier' AND pay.state = 'paid' "
+    "AND pay.settled_at >= %(start)s AND pay.settled_at < %(end)s) "
     "SELECT o.organ_id, "
     + ", ".join(f"count(DISTINCT o.procedure_id) FILTER (WHERE {c})" for c in OFFERING_SQL.values())
     + " FROM procedures_procedure_organs o JOIN procedures_procedure p ON p.id = o.procedure_id "
     "LEFT JOIN ol ON ol.procedure_id = o.procedure_id "
     "LEFT JOIN u ON u.procedure_id = o.procedure_id AND u.organ_id = o.organ_id "
+    "LEFT JOIN fp ON fp.procedure_id = o.procedure_id "
+    "LEFT JOIN pp ON pp.procedure_id = o.procedure_id AND pp.organ_id = o.organ_id "
     "WHERE p.is_active GROUP BY GROUPING SETS ((o.organ_id), ())"
 )
 

@@ -206,6 +206,9 @@ SIGNATURE_FETCH_REVOCATION = env.bool("SIGNATURE_FETCH_REVOCATION", default=Fals
 SIGNATURE_DEV_CA_CRL_URL = env.str(
     "SIGNATURE_DEV_CA_CRL_URL", default="http://crl.tinhso.invalid/dev-ca.crl"
 )
+# PKCS#11 modules (absolute paths of .so files) that keys on tokens or HSMs may load; no
+# other library is ever loaded (loading one runs its code in the server). ADR 0007.
+SIGNATURE_PKCS11_MODULES = env.list("SIGNATURE_PKCS11_MODULES", default=[])
 
 # --- The exchange node (tinhso.exchange; docs/adr/0012-exchange-node.md) -----------------
 # PEM files of this node's edXML signing key and certificate (required outside DEBUG).

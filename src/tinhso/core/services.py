@@ -19,11 +19,12 @@ KEY_PREFIX = "ts"
 LAST_USED_RESOLUTION = timedelta(minutes=5)
 
 
-def audit_record(
+def audit_entry(
     *, action: str, obj: Any, actor: Any = None, actor_label: str = "", data: dict | None = None
 ) -> AuditEntry:
-    """Append an audit entry for `obj`. Call it inside the service's transaction."""
-    return AuditEntry.objects.create(
+    """The audit entry `audit_record` writes, unsaved: for a service that writes many in one
+    `AuditEntry.objects.bulk_create` (in its transaction, like `audit_record`)."""
+    return AuditEntry(
         actor=actor if getattr(actor, "pk", None) else None,
         actor_label=actor_label or (str(actor) if actor is not None else "system"),
         action=action,
@@ -31,6 +32,15 @@ def audit_record(
         object_id=str(obj.pk),
         data=data or {},
     )
+
+
+def audit_record(
+    *, action: str, obj: Any, actor: Any = None, actor_label: str = "", data: dict | None = None
+) -> AuditEntry:
+    """Append an audit entry for `obj`. Call it inside the service's transaction."""
+    entry = audit_entry(action=action, obj=obj, actor=actor, actor_label=actor_label, data=data)
+    entry.save()
+    return entry
 
 
 def hash_key(raw_key: str) -> str:

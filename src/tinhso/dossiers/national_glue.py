@@ -11,7 +11,7 @@ transaction, the portal pushes the action calls for:
 
 A dossier gets its code at intake, so an online filing waiting for intake pushes nothing yet.
 Indicator 1.4 counts a dossier as synchronised once the portal accepted a dossier push of it
-(`synchronised_share`).
+(`statistics.definitions.synchronised`, also behind `synchronised_share`).
 """
 
 from __future__ import annotations
@@ -254,11 +254,15 @@ def also_push_when_paid(handler: Callable[[Any], None]) -> Callable[[Any], None]
 
 
 def synchronised_share(*, dossiers: QuerySet[Dossier]) -> Rate:
-    """Indicator 1.4: of `dossiers` (those with a code, e.g. received in a period by an
-    organ), how many the national portal accepted a dossier push of."""
+    """Indicator 1.4 over any set of dossiers: of `dossiers` (those with a code), how many
+    the national portal accepted a dossier push of, with the one condition the statistics
+    count (`statistics.definitions.synchronised`; the dashboard's figure is
+    `i14_synchronised` over the dossiers received in the period)."""
+    from tinhso.dossiers.statistics.definitions import synchronised
+
     with_code = dossiers.exclude(code__isnull=True)
     return Rate(
-        numerator=with_code.filter(code__in=queue.synchronised_codes()).count(),
+        numerator=with_code.filter(synchronised()).count(),
         denominator=with_code.count(),
     )
 

@@ -18,9 +18,11 @@ from tinhso.core.api import AUTH_PROBLEMS, Problem, ProblemOut
 from tinhso.dossiers.statistics.definitions import (
     CLASSIC,
     I4,
+    I14,
     I21,
     I31_32,
     I33,
+    I35_36,
     INDICATORS,
     RATES,
 )
@@ -35,8 +37,8 @@ from tinhso.dossiers.statistics.report import (
 
 router = Router()
 ONE_STOP_RATES = ("on_time_rate",)
-INDICATOR_KEYS = I21 + I31_32 + I33 + I4
-INDICATOR_RATES = ("i21", "i31", "i32", "i33", "i41", "i42", "i43")
+INDICATOR_KEYS = I33 + I14 + I21 + I31_32 + I35_36 + I4
+INDICATOR_RATES = ("i14", "i21", "i31", "i32", "i33", "i35", "i36", "i41", "i42", "i43")
 
 
 class StatisticsQuery(Schema):
@@ -149,7 +151,10 @@ def statistics_one_stop(request: HttpRequest, query: Query[StatisticsQuery]) -> 
     operation_id="statistics_indicators",
 )
 def statistics_indicators(request: HttpRequest, query: Query[StatisticsQuery]) -> dict[str, Any]:
-    """Indicators 2.1 (on-time handling), 3.1 (procedures offered online), 3.2 (online services
-    used online) and 3.3 (dossiers by channel) of Decision 766/QĐ-TTg, per organ, field or
-    competent level; the shares as numerator / denominator."""
+    """Indicators 1.4 (dossiers synchronised to the national portal), 2.1 (on-time handling),
+    3.1 (procedures offered online), 3.2 (online services used online), 3.3 (dossiers by
+    channel, online counted only with the electronic result a procedure requires), 3.5 and
+    3.6 (online payment: procedures and dossiers with a financial obligation paid online) and
+    4.1–4.3 (electronic result, digitised dossier, reused data) of Decision 766/QĐ-TTg, per
+    organ, field or competent level; the shares as numerator / denominator."""
     return _body(_report(request, query), INDICATOR_KEYS, INDICATOR_RATES)

@@ -38,9 +38,35 @@ CHARTS: tuple[tuple[str, Any, tuple[Any, ...], tuple[str, ...], tuple[str, ...]]
     (
         "received",
         gettext_lazy("Hồ sơ tiếp nhận trong kỳ theo hình thức nộp (chỉ số 3.3)"),
-        ("received_online", "received_counter", "received_post"),
-        ("carried_over", "received", "received_online", "received_counter", "received_post"),
+        (
+            "i33_online",
+            (
+                gettext_lazy("Trực tuyến, chưa có kết quả điện tử bắt buộc"),
+                "received_online",
+                ("i33_online",),
+            ),
+            "received_counter",
+            "received_post",
+        ),
+        (
+            "carried_over",
+            "received",
+            "received_online",
+            "i33_online",
+            "received_counter",
+            "received_post",
+        ),
         ("i33",),
+    ),
+    (
+        "synchronised",
+        gettext_lazy("Chỉ số 1.4: hồ sơ đồng bộ lên Cổng Dịch vụ công quốc gia"),
+        (
+            "i14_synchronised",
+            (gettext_lazy("Chưa đồng bộ"), "received", ("i14_synchronised",)),
+        ),
+        ("received", "i14_synchronised"),
+        ("i14",),
     ),
     (
         "resolved",
@@ -77,6 +103,20 @@ CHARTS: tuple[tuple[str, Any, tuple[Any, ...], tuple[str, ...], tuple[str, ...]]
         ),
         ("offered", "offered_online", "offered_online_used"),
         ("i31", "i32"),
+    ),
+    (
+        "payment",
+        gettext_lazy("Chỉ số 3.5, 3.6: thanh toán trực tuyến"),
+        (
+            "i36_paid_online",
+            (
+                gettext_lazy("Có nghĩa vụ tài chính, chưa thanh toán trực tuyến"),
+                "i36_fee_dossiers",
+                ("i36_paid_online",),
+            ),
+        ),
+        ("i35_fee_procedures", "i35_paid_online", "i36_fee_dossiers", "i36_paid_online"),
+        ("i35", "i36"),
     ),
     (
         "digitisation",

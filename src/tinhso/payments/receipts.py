@@ -1,14 +1,19 @@
-"""Electronic receipts (biên lai điện tử): issued in the transaction that marks a payment
-paid, signed with the organ's key right after the commit, retried by a periodic job.
+"""Electronic receipts (biên lai điện tử): issued and signed by a task queued when a payment
+becomes paid, retried by a periodic job.
 
-- `receipt_issue` (inside `services._settle`'s transaction) takes the next number of the
-  organ's series for the year (a locked counter row: gapless, and a rolled-back settlement
-  gives its number back) and copies every printed fact into the `Receipt` row.
+- `issue_after_commit` (called by `settlement` in the settling transaction) queues the task
+  `payments.issue_receipts` to run after the commit (`core.tasks.enqueue_on_commit`): the
+  settlement itself, which a gateway's notification waits for, takes no receipt counter lock.
+- `receipt_issue` (in its own transaction, the payment's row locked) takes the next number of
+  the organ's series for the year (a locked counter row: gapless, and a rolled-back issue
+  gives its number back) and copies every printed fact into the `Receipt` row; it dates the
+  receipt at the payment (`paid_at`, the settlement's time).
 - `receipt_sign` renders the PDF from the row, signs it (PAdES, `signatures.sign_pdf`
   unattended, with the organ's newest valid key and `PAYMENT_RECEIPT_KEY_PASSPHRASE`) and
   stores it. Without a usable key the unsigned PDF, which prints that it is unsigned, is
   stored and the row says `no_key`; any other failure says `failed`. Both are tried again by
-  `sign_pending` (the periodic job `payments.sign_receipts`), so nothing paid is left
+  `sign_pending` (the periodic job `payments.sign_receipts`), which also issues the receipt
+  of any paid payment still without one (a task lost before it ran), so nothing paid is left
   without its receipt, and a key registered later signs the receipts waiting for it.
 """
 
@@ -17,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections import Counter
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -26,10 +31,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tinhso.core.services import audit_record
+from tinhso.core.tasks import enqueue_on_commit
 from tinhso.payments.amount_words import amount_in_words
 from tinhso.payments.gateways import get_gateway
-from tinhso.payments.models import Payment, PaymentRequest, Receipt, ReceiptCounter
+from tinhso.payments.models import Payment, Receipt, ReceiptCounter
 from tinhso.payments.receipt_pdf import receipt_pdf
+from tinhso.payments.states import PaymentState
 from tinhso.signatures import services as signatures
 from tinhso.signatures.errors import SignatureError
 from tinhso.signatures.models import IdentityKind, SigningIdentity
@@ -67,18 +74,33 @@ def _take_number(*, organ_id: int, year: int, series: str) -> int:
     return counter.last
 
 
-def receipt_issue(*, payment: Payment, request: PaymentRequest, at: datetime) -> Receipt:
-    """Issue the receipt of `payment`, just marked paid, in the caller's transaction.
+def issue_after_commit(payment_pks: list[int]) -> None:
+    """Queue the issue and signing of the receipts of `payment_pks`, just made paid in the
+    caller's transaction, to run after its commit (nothing when empty)."""
+    from tinhso.payments.tasks import issue_receipts
 
-    Idempotent (one receipt per payment). Numbers run per organ, year (Vietnam time) and
-    series from 1, gapless and unique under concurrency. Signing is enqueued for after the
-    commit. Raises RuntimeError outside a transaction.
-    """
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("receipt_issue must run inside the settling transaction")
+    if payment_pks:
+        enqueue_on_commit(issue_receipts, list(payment_pks))
+
+
+@transaction.atomic
+def receipt_issue(*, payment_pk: int) -> Receipt | None:
+    """Issue the receipt of the paid payment `payment_pk` (None if it is not paid).
+
+    Idempotent (one receipt per payment: the payment's row is locked, then the receipt looked
+    for). Numbers run per organ, year (Vietnam time, of the payment) and series from 1,
+    gapless and unique under concurrency."""
+    payment = (
+        Payment.objects.select_for_update(of=("self",))
+        .select_related("request__organ", "request__applicant", "request__procedure")
+        .get(pk=payment_pk)
+    )
+    if payment.state != PaymentState.PAID or payment.settled_at is None:
+        return None
     existing = Receipt.objects.filter(payment=payment).first()
     if existing is not None:
         return existing
+    request, at = payment.request, payment.settled_at
     local = timezone.localtime(at)
     series = series_for(local.year)
     number = _take_number(organ_id=request.organ_id, year=local.year, series=series)
@@ -119,18 +141,17 @@ def receipt_issue(*, payment: Payment, request: PaymentRequest, at: datetime) ->
         obj=receipt,
         data={"number": receipt.display_number, "payment": payment.txn_ref},
     )
-    receipt_id = receipt.pk
-    transaction.on_commit(lambda: _enqueue_sign(receipt_id))
     return receipt
 
 
-def _enqueue_sign(receipt_id: int) -> None:
-    from tinhso.payments.tasks import sign_receipt
-
-    try:
-        sign_receipt.enqueue(receipt_id)
-    except Exception:  # the periodic job signs it later; the payment is safe either way
-        logger.exception("could not enqueue the signing of receipt %s", receipt_id)
+def issue_and_sign(payment_pks: list[int]) -> Counter[str]:
+    """Issue the receipts of `payment_pks` (each in its own transaction) and sign them:
+    the task's work. Returns the signing states reached (and "not_paid")."""
+    counts: Counter[str] = Counter()
+    for payment_pk in payment_pks:
+        receipt = receipt_issue(payment_pk=payment_pk)
+        counts["not_paid" if receipt is None else receipt_sign(receipt_id=receipt.pk)] += 1
+    return counts
 
 
 def organ_key(organ_id: int) -> SigningIdentity | None:
@@ -234,12 +255,19 @@ def receipt_sign(*, receipt_id: int) -> str:
 
 
 def sign_pending(*, limit: int = 200, settle_seconds: int = 60) -> Counter[str]:
-    """The periodic job: sign every receipt not signed yet (a failure, a key registered
-    since, a task lost before it ran). Receipts issued in the last `settle_seconds` are left
-    to their own task. Idempotent."""
+    """The periodic job: issue the receipt of every payment paid without one, then sign every
+    receipt not signed yet (a failure, a key registered since, a task lost before it ran).
+    Payments and receipts of the last `settle_seconds` are left to their own task.
+    Idempotent."""
     cutoff = timezone.now() - timedelta(seconds=settle_seconds)
-    waiting = Receipt.objects.exclude(sign_state=State.SIGNED).filter(issued_at__lte=cutoff)
+    unissued = Payment.objects.filter(
+        state=PaymentState.PAID, settled_at__lte=cutoff, receipt__isnull=True
+    )
     counts: Counter[str] = Counter()
+    for payment_pk in unissued.order_by("settled_at").values_list("pk", flat=True)[:limit]:
+        if receipt_issue(payment_pk=payment_pk) is not None:
+            counts["issued"] += 1
+    waiting = Receipt.objects.exclude(sign_state=State.SIGNED).filter(issued_at__lte=cutoff)
     for receipt_id in waiting.order_by("issued_at").values_list("pk", flat=True)[:limit]:
         counts[receipt_sign(receipt_id=receipt_id)] += 1
     return counts

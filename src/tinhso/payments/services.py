@@ -1,18 +1,14 @@
-"""Every write on payments: requests, starting a payment, gateway notifications, returns and
-reconciliation. Each write is one transaction with its history (and audit) rows.
-
-Money is decided in one place, `_settle`, whatever brought the gateway's word (notification,
-the browser's return, a query): the request row and then the payment row are locked, so two
-notifications at once, or a notification racing the reconciliation, settle one way.
+"""Every write on payments an applicant or a gateway starts: requests, starting a payment,
+gateway notifications, the browser's return. Each write is one transaction with its history
+(and audit) rows. Money is decided in one place, `settlement.py`; the payments left pending
+are looked after by `pending.py` (re-exported here).
 """
 
 from __future__ import annotations
 
 import logging
 import secrets
-from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -24,20 +20,17 @@ from django.utils.translation import gettext as _
 
 from tinhso.core.services import audit_record
 from tinhso.directory.models import Applicant, Organ
-from tinhso.payments import hooks, receipts, selectors
+from tinhso.payments import selectors, settlement
 from tinhso.payments.gateways import gateway_names, get_gateway
-from tinhso.payments.gateways.base import (
-    BadSignature,
-    Gateway,
-    GatewayError,
-    GatewayTimeout,
-    Malformed,
-    Notice,
-    Order,
-    Outcome,
-)
+from tinhso.payments.gateways.base import BadSignature, Malformed, Notice, Order, Outcome
 from tinhso.payments.models import GatewayNotification, Payment, PaymentEvent, PaymentRequest
-from tinhso.payments.states import PaymentAction, PaymentState, next_state
+from tinhso.payments.pending import (  # noqa: F401 (the periodic job's, re-exported)
+    ReconcileReport,
+    payment_reconcile,
+    reconcile_pending,
+)
+from tinhso.payments.settlement import Word
+from tinhso.payments.states import PaymentState
 from tinhso.procedures.models import Procedure
 
 logger = logging.getLogger(__name__)
@@ -116,32 +109,6 @@ def payment_request_relabel(*, source: str, source_id: int, source_ref: str) -> 
     )
 
 
-def _event(
-    payment: Payment, action: str, from_state: str, cause: str, at: datetime, **data: Any
-) -> None:
-    PaymentEvent.objects.create(
-        payment=payment,
-        at=at,
-        action=action,
-        from_state=from_state,
-        to_state=payment.state,
-        cause=cause,
-        data=data,
-    )
-
-
-def _transition(
-    payment: Payment, action: PaymentAction, cause: str, at: datetime, **data: Any
-) -> None:
-    from_state = payment.state
-    payment.state = next_state(PaymentState(from_state), action)
-    if payment.state != PaymentState.PENDING:
-        payment.settled_at = at
-    payment.save()
-    _event(payment, action, from_state, cause, at, **data)
-    audit_record(action=f"payment.{action}", obj=payment, data={"cause": cause, **data})
-
-
 @transaction.atomic
 def payment_start(
     *,
@@ -172,7 +139,14 @@ def payment_start(
         created_at=at,
         expires_at=at + timedelta(minutes=settings.PAYMENT_ATTEMPT_MINUTES),
     )
-    _event(payment, "start", "", "applicant", at, gateway=gateway)
+    PaymentEvent.objects.create(
+        payment=payment,
+        at=at,
+        action="start",
+        to_state=payment.state,
+        cause="applicant",
+        data={"gateway": gateway},
+    )
     audit_record(action="payment.start", obj=payment, actor=actor)
     order = Order(
         txn_ref=payment.txn_ref,
@@ -187,77 +161,15 @@ def payment_start(
     return payment, get_gateway(gateway).redirect_url(order)
 
 
-def _settle(gw: Gateway, payment_pk: int, notice: Notice, cause: str) -> Outcome:
-    """Apply the gateway's word on a payment. Refuses (changing nothing) a wrong amount or a
-    payment for an expired request; a second success for a paid request is refunded."""
-    with transaction.atomic():
-        # The request first, then the payment (one order everywhere, no deadlock); the
-        # request with what its receipt prints, its row alone locked.
-        request = (
-            PaymentRequest.objects.select_for_update(of=("self",))
-            .select_related("organ", "applicant", "procedure")
-            .get(payments__pk=payment_pk)
-        )
-        payment = Payment.objects.select_for_update().get(pk=payment_pk)
-        at = _now()
-        if notice.amount is not None and notice.amount != payment.amount:
-            return Outcome.WRONG_AMOUNT
-        state = PaymentState(payment.state)
-        if state == PaymentState.EXPIRED or (
-            request.paid_at is None and request.expires_at <= at and notice.status == "paid"
-        ):
-            return Outcome.EXPIRED
-        if state != PaymentState.PENDING or notice.status == "pending":
-            return Outcome.DUPLICATE if state != PaymentState.PENDING else Outcome.ACCEPTED
-        if notice.status == "failed":
-            _transition(payment, PaymentAction.FAIL, cause, at)
-            return Outcome.ACCEPTED
-        payment.gateway_txn_no, payment.bank_code = notice.gateway_txn_no, notice.bank_code
-        if request.paid_at is None:
-            _transition(payment, PaymentAction.CONFIRM, cause, at, txn_no=notice.gateway_txn_no)
-            request.paid_at = at
-            request.save(update_fields=["paid_at"])
-            receipts.receipt_issue(payment=payment, request=request, at=at)
-            hooks.request_paid(request)
-            return Outcome.ACCEPTED
-        # Paid twice: this one is given back, after the lock is released (no HTTP call
-        # while holding rows).
-        payment.save(update_fields=["gateway_txn_no", "bank_code"])
-        duplicate = True
-    if duplicate:
-        _refund_duplicate(gw, payment_pk, notice, cause)
-    return Outcome.ACCEPTED
-
-
-def _refund_duplicate(gw: Gateway, payment_pk: int, notice: Notice, cause: str) -> None:
-    """Refund a second payment of a paid request. Should the refund fail, the payment stays
-    pending and the reconciliation tries again: nothing paid is lost."""
-    payment = Payment.objects.get(pk=payment_pk)
-    try:
-        gw.refund(notice=notice, created_at=payment.created_at)
-    except GatewayError as error:
-        logger.warning("refund of duplicate payment %s failed: %s", payment.txn_ref, error)
-        return
-    with transaction.atomic():
-        payment = Payment.objects.select_for_update().get(pk=payment_pk)
-        if payment.state == PaymentState.PENDING:
-            _transition(
-                payment,
-                PaymentAction.REFUND_DUPLICATE,
-                cause,
-                _now(),
-                txn_no=notice.gateway_txn_no,
-            )
-
-
 def notification_receive(
     *, gateway: str, params: Mapping[str, str], body: bytes = b"", remote_addr: str = ""
 ) -> tuple[Outcome, dict[str, str]]:
     """Handle a server-to-server notification; returns the outcome and the gateway's answer.
 
-    Every notification is logged (`GatewayNotification`). A bad signature, a malformed one,
-    an unknown order, a wrong amount, a replay or one for an expired request is refused and
-    changes nothing; the same notification twice makes one transition.
+    Every notification is logged (`GatewayNotification`), in the transaction that settles it
+    (one commit). A bad signature, a malformed one, an unknown order, a wrong amount, a replay
+    or one for an expired request is refused and changes nothing; the same notification twice
+    makes one transition.
     """
     gw = get_gateway(gateway)
     payload: dict[str, Any] = dict(params)
@@ -265,37 +177,41 @@ def notification_receive(
         payload["body"] = body.decode("utf-8", "replace")[:4000]
     payment: Payment | None = None
     notice: Notice | None = None
-    try:
-        notice = gw.parse_notification(params, body)
-    except BadSignature:
-        outcome = Outcome.BAD_SIGNATURE
-    except Malformed:
-        outcome = Outcome.MALFORMED
-    else:
-        payment = selectors.payment_by_ref(txn_ref=notice.txn_ref)
-        max_age = timedelta(seconds=settings.PAYMENT_NOTICE_MAX_AGE_SECONDS)
-        seen = GatewayNotification.objects.filter(
-            gateway=gateway,
-            digest=notice.digest,
-            outcome__in=[Outcome.ACCEPTED, Outcome.DUPLICATE],
-        ).exists()
-        if payment is None or payment.gateway != gateway:
-            outcome, payment = Outcome.UNKNOWN_ORDER, None
-        elif notice.issued_at is not None and abs(_now() - notice.issued_at) > max_age:
-            outcome = Outcome.REPLAY
-        elif seen:
-            outcome = Outcome.REPLAY if gw.one_time_notices else Outcome.DUPLICATE
+    refunds: list[Word] = []
+    with transaction.atomic():
+        try:
+            notice = gw.parse_notification(params, body)
+        except BadSignature:
+            outcome = Outcome.BAD_SIGNATURE
+        except Malformed:
+            outcome = Outcome.MALFORMED
         else:
-            outcome = _settle(gw, payment.pk, notice, "notification")
-    GatewayNotification.objects.create(
-        gateway=gateway,
-        txn_ref=notice.txn_ref if notice else str(params.get("vnp_TxnRef", ""))[:40],
-        digest=notice.digest if notice else "",
-        outcome=outcome,
-        payment=payment,
-        remote_addr=remote_addr[:45],
-        payload=payload,
-    )
+            payment = selectors.payment_by_ref(txn_ref=notice.txn_ref)
+            max_age = timedelta(seconds=settings.PAYMENT_NOTICE_MAX_AGE_SECONDS)
+            if payment is None or payment.gateway != gateway:
+                outcome, payment = Outcome.UNKNOWN_ORDER, None
+            elif notice.issued_at is not None and abs(_now() - notice.issued_at) > max_age:
+                outcome = Outcome.REPLAY
+            elif GatewayNotification.objects.filter(
+                gateway=gateway,
+                digest=notice.digest,
+                outcome__in=[Outcome.ACCEPTED, Outcome.DUPLICATE],
+            ).exists():
+                outcome = Outcome.REPLAY if gw.one_time_notices else Outcome.DUPLICATE
+            else:
+                (outcome,), refunds = settlement.settle_words(
+                    [Word(payment.pk, notice)], cause="notification"
+                )
+        GatewayNotification.objects.create(
+            gateway=gateway,
+            txn_ref=notice.txn_ref if notice else str(params.get("vnp_TxnRef", ""))[:40],
+            digest=notice.digest if notice else "",
+            outcome=outcome,
+            payment=payment,
+            remote_addr=remote_addr[:45],
+            payload=payload,
+        )
+    settlement.refund_duplicates(gw, refunds, cause="notification")
     if outcome not in (Outcome.ACCEPTED, Outcome.DUPLICATE):
         logger.warning(
             "payment notification refused: gateway=%s ref=%s outcome=%s from=%s",
@@ -322,52 +238,3 @@ def payment_return(*, gateway: str, params: Mapping[str, str]) -> Payment | None
         payment_reconcile(payment=payment)
         payment.refresh_from_db()
     return payment
-
-
-def payment_reconcile(*, payment: Payment) -> str:
-    """Ask the gateway what became of a pending payment and settle it; an attempt the gateway
-    never completed expires once past its time. A timeout or error leaves it pending.
-    Returns what happened: paid, failed, refunded, expired, pending, timeout, error, refused."""
-    gw = get_gateway(payment.gateway)
-    try:
-        notice = gw.query(txn_ref=payment.txn_ref, created_at=payment.created_at)
-    except GatewayTimeout:
-        logger.info("reconciliation of %s: gateway timeout", payment.txn_ref)
-        return "timeout"
-    except (GatewayError, Malformed) as error:
-        logger.warning("reconciliation of %s: %s", payment.txn_ref, error)
-        return "error"
-    if notice.status == "pending":
-        with transaction.atomic():
-            locked = Payment.objects.select_for_update().get(pk=payment.pk)
-            grace = timedelta(minutes=settings.PAYMENT_EXPIRY_GRACE_MINUTES)
-            if locked.state == PaymentState.PENDING and _now() > locked.expires_at + grace:
-                _transition(locked, PaymentAction.EXPIRE, "reconciliation", _now())
-                return "expired"
-        return "pending"
-    outcome = _settle(gw, payment.pk, notice, "reconciliation")
-    if outcome != Outcome.ACCEPTED:
-        return "refused"
-    return str(Payment.objects.values_list("state", flat=True).get(pk=payment.pk))
-
-
-@dataclass
-class ReconcileReport:
-    counts: Counter[str] = field(default_factory=Counter)
-
-    def summary(self) -> str:
-        total = sum(self.counts.values())
-        parts = ", ".join(f"{k} {v}" for k, v in sorted(self.counts.items()))
-        return f"{total} pending payment(s) checked" + (f": {parts}" if parts else "")
-
-
-def reconcile_pending(*, min_age_seconds: int | None = None, limit: int = 1000) -> ReconcileReport:
-    """The periodic job: query the gateway for payments left pending (the applicant who
-    closed the tab before returning, a lost notification). Idempotent."""
-    age = settings.PAYMENT_RECONCILE_AFTER_SECONDS if min_age_seconds is None else min_age_seconds
-    cutoff = _now() - timedelta(seconds=age)
-    report = ReconcileReport()
-    pending = Payment.objects.filter(state=PaymentState.PENDING, created_at__lte=cutoff)
-    for payment in pending.order_by("created_at")[:limit]:
-        report.counts[payment_reconcile(payment=payment)] += 1
-    return report

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from tinhso.payments.receipts import receipt_sign
+from tinhso.payments.receipts import issue_and_sign, receipt_sign
+
+
+@task()
+def issue_receipts(payment_ids: list[int]) -> dict[str, int]:
+    """Issue and sign the receipts of payments just made paid. Idempotent: a payment with
+    its receipt keeps it, a signed receipt is left as it is."""
+    return dict(issue_and_sign(payment_ids))
 
 
 @task()

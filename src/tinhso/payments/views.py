@@ -92,5 +92,7 @@ def receipt(request: HttpRequest, reference: str) -> HttpResponse:
     payment_request = _own(request, reference)
     found = selectors.receipt_for_applicant(payment_request.applicant, reference)
     if found is None:
-        raise Http404(_("Yêu cầu này chưa có biên lai (chưa thanh toán)."))
+        raise Http404(
+            _("Yêu cầu này chưa có biên lai (chưa thanh toán, hoặc biên lai đang được lập).")
+        )
     return pdf_response(found)

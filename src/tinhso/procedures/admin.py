@@ -53,8 +53,9 @@ class ProcedureAdmin(BumpsStamp):
         "time_limit",
         "time_unit",
         "is_active",
+        "electronic_result_required",
     )
-    list_filter = ("competent_level", "field", "is_active")
+    list_filter = ("competent_level", "field", "is_active", "electronic_result_required")
     search_fields = ("code", "name", "search_name")
     filter_horizontal = ("organs",)
     inlines = [ServiceLevelInline, RequiredDocumentInline, FeeInline, ProcessStepInline]

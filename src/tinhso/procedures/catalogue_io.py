@@ -1,7 +1,9 @@
 """Import and export of the procedure catalogue as JSON or Excel, all-or-nothing.
 
 Both formats carry the same document (`FORMAT`): fields, then procedures with their service
-levels, required documents, fees and process steps. An import checks the whole document
+levels, required documents, fees and process steps. `electronic_result_required` (true or
+false, absent meaning false) marks a procedure whose online dossiers count as online only
+with an electronic result (indicator 3.3). An import checks the whole document
 first and raises `CatalogueError` naming the place of the first bad value (e.g.
 `procedures[3].steps[1].role`, or in Excel `Quy trình!D7`); then it writes in one transaction,
 replacing each listed procedure's children. Organs are named by identifier.
@@ -124,6 +126,11 @@ def _check_procedure(
             time.fromisoformat(p["cutoff"])
         except (TypeError, ValueError) as error:
             raise CatalogueError(f"{where}.cutoff", _("giờ chốt phải có dạng HH:MM.")) from error
+    _require(
+        p.get("electronic_result_required") in (None, True, False),
+        f"{where}.electronic_result_required",
+        _("phải là true hoặc false."),
+    )
     kinds = p.get("applicant_kinds", [])
     _require(
         isinstance(kinds, list) and set(kinds) <= {"citizen", "business"},
@@ -233,6 +240,7 @@ def import_catalogue(document: dict[str, Any], *, actor: Any = None) -> dict[str
             "applicant_kinds": p.get("applicant_kinds", []),
             "form_schema": p.get("form_schema") or {},
             "is_active": p.get("is_active") is not False,
+            "electronic_result_required": p.get("electronic_result_required") is True,
         }
         procedure = existing.get(p["code"])
         if procedure is None:
@@ -374,6 +382,7 @@ def export_catalogue(procedures: Iterable[Procedure] | None = None) -> dict[str,
                 "applicant_kinds": p.applicant_kinds,
                 "form_schema": p.form_schema,
                 "is_active": p.is_active,
+                "electronic_result_required": p.electronic_result_required,
                 "service_levels": [
                     {
                         "kind": lv.kind,

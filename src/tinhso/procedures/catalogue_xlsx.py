@@ -21,6 +21,8 @@ from tinhso.procedures.catalogue_io import FORMAT, CatalogueError
 # The fee schedule's optional columns (tinhso.payments.fees); files without them still load.
 FEE_SCHEDULE = ("legal_basis", "quantity_field", "unit", "tiers*", "maximum", "exemptions*")
 OPTIONAL = frozenset(c.rstrip("*") for c in FEE_SCHEDULE)
+# Procedure columns added later, at the end of their sheet; files without them still load.
+PROCEDURE_LATER = ("electronic_result_required",)
 
 SHEETS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("Lĩnh vực", "fields", ("code", "name")),
@@ -41,6 +43,7 @@ SHEETS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
             "applicant_kinds*",
             "form_schema*",
             "is_active",
+            *PROCEDURE_LATER,
         ),
     ),
     ("Mức độ", "service_levels", ("procedure", "kind", "valid_from", "valid_to")),
@@ -122,6 +125,8 @@ def from_xlsx(data: bytes) -> dict[str, Any]:
         wanted = [c.rstrip("*") for c in columns]
         if key == "fees" and header[: len(wanted)] != wanted:
             wanted = [c for c in wanted if c not in OPTIONAL]  # a file from before the schedule
+        if key == "procedures" and header[: len(wanted)] != wanted:
+            wanted = [c for c in wanted if c not in PROCEDURE_LATER]  # an older file
         if header[: len(wanted)] != wanted:
             raise CatalogueError(
                 f"{title}!A1", _("dòng tiêu đề phải là: %(c)s.") % {"c": ", ".join(wanted)}

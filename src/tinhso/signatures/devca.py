@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.types import CertificatePublicKeyTypes
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 
@@ -105,21 +106,45 @@ def issue(
 ) -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
     """A new key and its document-signing certificate issued by `ca` (valid from an hour
     ago for `days` days unless the dates are given)."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    cert = certify(
+        ca=ca,
+        subject=subject,
+        public_key=key.public_key(),
+        crl_url=crl_url,
+        not_before=not_before,
+        not_after=not_after,
+        days=days,
+    )
+    return key, cert
+
+
+def certify(
+    *,
+    ca: Authority,
+    subject: x509.Name,
+    public_key: CertificatePublicKeyTypes,
+    crl_url: str = DEFAULT_CRL_URL,
+    not_before: datetime | None = None,
+    not_after: datetime | None = None,
+    days: int = 730,
+) -> x509.Certificate:
+    """A document-signing certificate issued by `ca` for a public key whose private half
+    lives elsewhere (e.g. generated on a PKCS#11 token, which never lets it out)."""
     now = _now()
     not_before = not_before or now - timedelta(hours=1)
     not_after = not_after or now + timedelta(days=days)
-    key = ec.generate_private_key(ec.SECP256R1())
     builder = (
         x509.CertificateBuilder()
         .subject_name(subject)
         .issuer_name(ca.name)
-        .public_key(key.public_key())
+        .public_key(public_key)
         .serial_number(x509.random_serial_number())
         .not_valid_before(not_before)
         .not_valid_after(not_after)
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(_usage(signing=True), critical=True)
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
         .add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(ca.key.public_key()), critical=False
         )
@@ -127,7 +152,7 @@ def issue(
     if crl_url:
         point = x509.DistributionPoint([x509.UniformResourceIdentifier(crl_url)], None, None, None)
         builder = builder.add_extension(x509.CRLDistributionPoints([point]), critical=False)
-    return key, builder.sign(ca.key, hashes.SHA256())
+    return builder.sign(ca.key, hashes.SHA256())
 
 
 def pkcs12_bytes(

@@ -35,6 +35,10 @@ MESSAGES = {
     "wrong_passphrase": _("Mật khẩu của khóa ký «%(identity)s» không đúng."),
     "key_unavailable": _("Không mở được khóa ký «%(identity)s»: %(detail)s."),
     "unknown_key_storage": _("Nơi giữ khóa «%(storage)s» chưa được cấu hình."),
+    "module_not_allowed": _(
+        "Thư viện PKCS#11 «%(module)s» của khóa ký «%(identity)s» không nằm trong danh sách "
+        "được phép nạp (SIGNATURE_PKCS11_MODULES)."
+    ),
     "field_exists": _("Tệp PDF đã có ô chữ ký «%(field)s»."),
     "bad_pkcs12": _("Tệp PKCS#12 không đọc được hoặc sai mật khẩu."),
     "bad_certificate": _("Chứng thư số không đọc được: %(detail)s."),
@@ -52,9 +56,32 @@ MESSAGES = {
 }
 
 
+# The input each refusal is about, for forms and problem details: what the signer typed
+# (the passphrase of a PKCS#12 file or the PIN of a token), the key chosen, or the file.
+FIELDS = {
+    "wrong_passphrase": "passphrase",
+    "key_unavailable": "passphrase",
+    "forbidden": "identity",
+    "identity_inactive": "identity",
+    "identity_expired": "identity",
+    "identity_not_yet_valid": "identity",
+    "unknown_key_storage": "identity",
+    "module_not_allowed": "identity",
+    "wrong_owner": "owner",
+    "bad_pkcs12": "pkcs12",
+    "bad_certificate": "certificate",
+    "unknown_issuer": "certificate",
+    "not_a_ca": "certificate",
+    "bad_crl": "crl",
+    "crl_signature": "crl",
+    "field_exists": "field_name",
+}
+
+
 class SignatureError(ValueError):
     """A refused PDF, key or certificate. `code` names the reason (a key of `MESSAGES`);
-    `params` fill its message; `message` is the Vietnamese text in the active language."""
+    `params` fill its message; `message` is the Vietnamese text in the active language;
+    `field` names the input it is about ("passphrase", "identity", … and "pdf" for the file)."""
 
     def __init__(self, code: str, **params: Any) -> None:
         self.code = code
@@ -64,6 +91,10 @@ class SignatureError(ValueError):
     @property
     def message(self) -> str:
         return str(MESSAGES[self.code]) % self.params if self.params else str(MESSAGES[self.code])
+
+    @property
+    def field(self) -> str:
+        return FIELDS.get(self.code, "pdf")
 
     def __str__(self) -> str:
         return self.message

@@ -1,12 +1,14 @@
-"""Where signing keys come from: the `KeySource` interface and its PKCS#12 implementation.
+"""Where signing keys come from: the `KeySource` interface and its two implementations.
 
 A key source turns a `SigningIdentity` (and the passphrase or PIN the signer typed) into a
-pyHanko `Signer`, which produces the CMS signature. PKCS#12 files are implemented here. A
-hardware security module is another key source: pyHanko's `pyhanko.sign.pkcs11.PKCS11Signer`
-(extra `pyHanko[pkcs11]`, the `python-pkcs11` package) opens a session on the token with the
-PIN and signs there, the key never leaving the device. It is not implemented here because it
-cannot be tested without a token or SoftHSM; docs/adr/0007-signatures-pades-and-trust.md says
-how to plug it in with `register_key_source`.
+pyHanko `Signer`, which produces the CMS signature; `key_storage` picks the source. PKCS#12
+files are implemented here. Tokens and HSMs are the `pkcs11` source (`hsm.py`): pyHanko's
+`PKCS11Signer` (extra `pyHanko[pkcs11]`, the `python-pkcs11` package) signs on the device
+in a session opened with the PIN, the key never leaving it; only modules listed in
+`SIGNATURE_PKCS11_MODULES` are loaded. It is tested against SoftHSM2 (`softhsm.py`,
+`tinhso signatures_hsm init`); docs/adr/0007-signatures-pades-and-trust.md says what SoftHSM
+proves and what a real HSM adds. Another source can still be added with
+`register_key_source`.
 
 Decrypting a PKCS#12 file runs its key-derivation function (tens of milliseconds by design),
 so a loaded signer is kept in a small per-process cache keyed by the identity, the SHA-256
@@ -30,6 +32,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from pyhanko.sign import signers
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
+from tinhso.signatures import hsm
 from tinhso.signatures.errors import SignatureError
 from tinhso.signatures.models import SigningIdentity
 
@@ -115,7 +118,7 @@ def load_pkcs12(data: bytes, passphrase: str | None, *, label: str) -> signers.S
     )
 
 
-_SOURCES: dict[str, KeySource] = {"pkcs12": Pkcs12KeySource()}
+_SOURCES: dict[str, KeySource] = {"pkcs12": Pkcs12KeySource(), "pkcs11": hsm.SOURCE}
 
 
 def register_key_source(name: str, source: KeySource) -> None:

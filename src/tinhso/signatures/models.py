@@ -15,17 +15,20 @@ class IdentityKind(models.TextChoices):
 
 
 class KeyStorage(models.TextChoices):
-    """Where the private key lives. Only PKCS#12 files are implemented; an HSM through PKCS#11
-    is a further key source (see docs/adr/0007-signatures-pades-and-trust.md)."""
+    """Where the private key lives: a PKCS#12 file, or a token or HSM reached through its
+    PKCS#11 module (see docs/adr/0007-signatures-pades-and-trust.md)."""
 
     PKCS12 = "pkcs12", _("Tệp PKCS#12 (mã hóa bằng mật khẩu)")
+    PKCS11 = "pkcs11", _("Thiết bị ký, HSM (PKCS#11, mở bằng mã PIN)")
 
 
 class SigningIdentity(models.Model):
     """An official's or an organ's signing key with its certificate.
 
-    The private key is kept in a PKCS#12 file, encrypted by its passphrase as PKCS#12 is, in
-    Django's default storage; the platform never stores the passphrase. The certificate's
+    The private key is kept either in a PKCS#12 file, encrypted by its passphrase as PKCS#12
+    is, in Django's default storage, or on a token or HSM (`key_storage="pkcs11"`): the
+    module, the token's label and the key's label or id say where, and the key never leaves
+    the device. The platform never stores the passphrase or the PIN. The certificate's
     fields are copied out so that lists and checks need not parse it. An identity whose key
     is replaced is deactivated, never edited: signatures made with it name its certificate.
     """
@@ -51,8 +54,14 @@ class SigningIdentity(models.Model):
     key_storage = models.CharField(
         _("nơi giữ khóa"), max_length=20, choices=KeyStorage.choices, default=KeyStorage.PKCS12
     )
-    pkcs12_file = models.FileField(_("tệp PKCS#12"), upload_to="signatures/identities/")
-    pkcs12_sha256 = models.CharField(max_length=64, editable=False)
+    pkcs12_file = models.FileField(_("tệp PKCS#12"), upload_to="signatures/identities/", blank=True)
+    pkcs12_sha256 = models.CharField(max_length=64, blank=True, editable=False)
+    # A key on a token or HSM: the PKCS#11 module (one of SIGNATURE_PKCS11_MODULES), the
+    # token's label (32 characters at most in PKCS#11), the key's label and/or id (hex).
+    pkcs11_module = models.CharField(_("thư viện PKCS#11"), max_length=300, blank=True)
+    pkcs11_token = models.CharField(_("nhãn thiết bị ký (token)"), max_length=32, blank=True)
+    pkcs11_key_label = models.CharField(_("nhãn khóa trên thiết bị"), max_length=100, blank=True)
+    pkcs11_key_id = models.CharField(_("mã khóa trên thiết bị (hex)"), max_length=64, blank=True)
     certificate_pem = models.TextField(_("chứng thư số (PEM)"))
     subject = models.CharField(_("chủ thể"), max_length=500)
     common_name = models.CharField(_("tên chung (CN)"), max_length=200)
@@ -75,7 +84,19 @@ class SigningIdentity(models.Model):
                     | Q(kind="organ", organ__isnull=False, official__isnull=True)
                 ),
                 name="signing_identity_owner_matches_kind",
-            )
+            ),
+            models.CheckConstraint(
+                condition=(
+                    (Q(key_storage="pkcs12") & ~Q(pkcs12_file=""))
+                    | (
+                        Q(key_storage="pkcs11")
+                        & ~Q(pkcs11_module="")
+                        & ~Q(pkcs11_token="")
+                        & (~Q(pkcs11_key_label="") | ~Q(pkcs11_key_id=""))
+                    )
+                ),
+                name="signing_identity_key_matches_storage",
+            ),
         ]
         indexes = [models.Index(fields=["organ", "is_active"])]
 

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tinhso.core.models import AuditEntry
+from tinhso.core.services import audit_entry
 from tinhso.directory.models import Organ
 from tinhso.directory.permissions import Action as Permission
 from tinhso.documents import hooks
@@ -82,14 +83,7 @@ def _check(items: Sequence[IncomingItem]) -> list[list[str]]:
 
 def _audit(incoming: IncomingDocument, action: str, actor: Any, data: dict[str, Any]) -> AuditEntry:
     """The audit row `core.services.audit_record` writes, built for a bulk insert."""
-    return AuditEntry(
-        actor=actor if getattr(actor, "pk", None) else None,
-        actor_label=str(actor) if actor is not None else "system",
-        action=f"incoming_document.{action}",
-        object_type=IncomingDocument._meta.label_lower,
-        object_id=str(incoming.pk),
-        data=data,
-    )
+    return audit_entry(action=f"incoming_document.{action}", obj=incoming, actor=actor, data=data)
 
 
 @transaction.atomic

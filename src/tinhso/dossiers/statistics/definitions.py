@@ -3,137 +3,55 @@
 A figure is an `Indicator`: a key, a Vietnamese label, and the condition (a `Q`) that selects
 what it counts for a period, whose docstring is its formula. The report counts rows matching
 the condition; the drill-down page lists the same rows with the same condition, so a number and
-its list cannot disagree. Shares are `RateDef`s: numerator keys over a denominator key.
-
-Conventions shared by every definition:
-
-- A period is the days `first`..`last` in Vietnam time, i.e. the moments [start, end).
-- Only received dossiers count (`received_at` set): a dossier refused at intake or withdrawn
-  before intake never entered the one-stop books.
-- The *end of handling* of a dossier is `resolved_at` (result ready, or refused), else
-  `finished_at` (withdrawn). The services keep `resolved_at ≤ finished_at`, and a dossier that
-  finished without a resolution was withdrawn; the identities below rely on both and show a
-  row that breaks them (see `IDENTITIES`).
-- A dossier is *open* at a moment m when it was received before m and its handling had not
-  ended before m.
-- *Past due* at m: `due_at < m`, unless the clock was stopped (`paused_since`, a supplement
-  request or suspension still running) before m at a moment when it was not yet past due; the
-  due date moves by the paused time when the clock restarts, so such a dossier is not late yet
-  (as `selectors.marker` says of the work queue). `paused_since` is the current pause only.
+its list cannot disagree. Shares are `RateDef`s: numerator keys over a denominator key. The
+conventions every definition shares (period, open, past due) are in `base`.
 """
 
 from __future__ import annotations
 
-import inspect
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Literal
+from datetime import date
 
-from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import TruncDate
 from django.db.models.lookups import Exact, LessThan
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from tinhso.core.reporting import VN, Period
-from tinhso.dossiers.models import Channel, Dossier, DossierEvent
+from tinhso.dossiers.fees import SOURCE as FEE_SOURCE
+from tinhso.dossiers.models import Channel, Dossier
 from tinhso.dossiers.states import State
-from tinhso.procedures.models import ServiceLevel
-from tinhso.procedures.models.catalogue import ONLINE_FILING_KINDS
+from tinhso.dossiers.statistics.base import (
+    INDICATORS,
+    Indicator,
+    RateDef,
+    Subject,
+    dossier_universe,
+    indicator,
+    not_ended_before,
+    not_past_due_at,
+    offering_universe,
+    open_at,
+    past_due_at,
+    state_at,
+    within,
+)
+from tinhso.exchange.national.queue import synchronised_codes
+from tinhso.payments.models import Payment, PaymentRequest
+from tinhso.payments.states import PaymentState
+from tinhso.procedures.models import Fee, ServiceLevel
+from tinhso.procedures.models.catalogue import ONLINE_FILING_KINDS, ONLINE_PAYMENT_KINDS
 
-Subject = Literal["dossier", "offering"]
-
-
-@dataclass(frozen=True)
-class Indicator:
-    """One figure. `subject` says what it counts: dossiers, or procedure offerings (a procedure
-    as offered by one organ, the rows of `Procedure.organs`)."""
-
-    key: str
-    label: Promise | str
-    subject: Subject
-    condition: Callable[[Period], Q]
-
-    def q(self, period: Period) -> Q:
-        return self.condition(period)
-
-    @property
-    def formula(self) -> str:
-        return inspect.getdoc(self.condition) or ""
-
-
-@dataclass(frozen=True)
-class RateDef:
-    """A share: the sum of `numerator` figures over the `denominator` figure."""
-
-    key: str
-    label: Promise | str
-    numerator: tuple[str, ...]
-    denominator: str
-    formula: str
-
-
-INDICATORS: dict[str, Indicator] = {}
-
-
-def indicator(
-    key: str, label: Promise | str, subject: Subject = "dossier"
-) -> Callable[[Callable[[Period], Q]], Callable[[Period], Q]]:
-    def register(condition: Callable[[Period], Q]) -> Callable[[Period], Q]:
-        INDICATORS[key] = Indicator(key, label, subject, condition)
-        return condition
-
-    return register
-
-
-# Building blocks -------------------------------------------------------------------------
-
-
-def within(field: str, period: Period) -> Q:
-    return Q(**{f"{field}__gte": period.start, f"{field}__lt": period.end})
-
-
-def not_ended_before(moment: datetime) -> Q:
-    return (Q(resolved_at__isnull=True) | Q(resolved_at__gte=moment)) & (
-        Q(finished_at__isnull=True) | Q(finished_at__gte=moment)
-    )
-
-
-def open_at(moment: datetime) -> Q:
-    return Q(received_at__lt=moment) & not_ended_before(moment)
-
-
-def past_due_at(moment: datetime) -> Q:
-    return Q(due_at__lt=moment) & (
-        Q(paused_since__isnull=True) | Q(paused_since__gte=moment) | Q(due_at__lt=F("paused_since"))
-    )
-
-
-def not_past_due_at(moment: datetime) -> Q:
-    return (
-        Q(due_at__isnull=True)
-        | Q(due_at__gte=moment)
-        | (Q(paused_since__lt=moment) & Q(due_at__gte=F("paused_since")))
-    )
-
-
-def state_at(moment: datetime) -> Coalesce:
-    """The state a dossier was in at `moment`, from its history (the `to_state` of its last
-    event before then); its current state when it has no history (imported rows)."""
-    last = DossierEvent.objects.filter(dossier=OuterRef("pk"), at__lt=moment).order_by("-at", "-pk")
-    return Coalesce(Subquery(last.values("to_state")[:1]), F("state"))
-
-
-def dossier_universe(period: Period) -> Q:
-    """Every dossier some figure of `period` may count: received before its end, handling
-    not ended before its start."""
-    return Q(received_at__isnull=False, received_at__lt=period.end) & not_ended_before(period.start)
-
-
-def offering_universe(period: Period) -> Q:
-    """Every procedure offering some figure may count: active procedures."""
-    return Q(procedure__is_active=True)
+__all__ = [
+    "INDICATORS",
+    "RATES",
+    "Indicator",
+    "Period",
+    "RateDef",
+    "Subject",
+    "dossier_universe",
+    "offering_universe",
+    "synchronised",
+]
 
 
 def _resolved(period: Period) -> Q:
@@ -252,6 +170,27 @@ def withdrawn(period: Period) -> Q:
     )
 
 
+# Decision 766/QĐ-TTg, indicator 1.4 (synchronised to the national public-service portal) ----
+
+
+def synchronised() -> Exists:
+    """The national portal accepted a dossier push of the dossier: a `NationalPush` of kind
+    dossier carrying its code was delivered (state sent, `queue.synchronised_codes`). Pending,
+    failed and dead pushes, and progress pushes, do not synchronise a dossier. The one
+    definition of "synchronised": `national_glue.synchronised_share` uses it too."""
+    return Exists(synchronised_codes().filter(dossier_code=OuterRef("code")))
+
+
+@indicator("i14_synchronised", _("1.4 Đã đồng bộ lên Cổng DVC quốc gia"))
+def i14_synchronised(period: Period) -> Q:
+    """received (received_at ∈ [start, end)) and synchronised: a dossier push of it was
+    delivered to the national portal (NationalPush kind = dossier, state = sent, same code).
+    Measured now: a dossier whose push is delivered after the period counts for the period
+    of its intake; one whose pushes are all pending, failed or dead does not. Part of
+    received."""
+    return received(period) & Q(synchronised())
+
+
 # Decision 766/QĐ-TTg, indicator 2.1 (on-time handling) -------------------------------------
 
 
@@ -335,6 +274,94 @@ def offered_online_used(period: Period) -> Q:
     return offered_online(period) & Q(Exists(used))
 
 
+@indicator("i33_online", _("3.3 Hồ sơ trực tuyến được tính"))
+def i33_online(period: Period) -> Q:
+    """received_online, except a dossier of a procedure that requires an electronic result
+    (Procedure.electronic_result_required) and has none (result_electronic unset): online
+    counts only where an electronic result is issued when the procedure needs one. The flag
+    as it is now: such a dossier counts, in the period of its intake, once its signed
+    electronic result is stored. Part of received_online."""
+    issued = Q(procedure__electronic_result_required=False) | Q(result_electronic=True)
+    return received_online(period) & issued
+
+
+# Decision 766, indicators 3.5 and 3.6 (online payment) ----------------------------------------
+#
+# The reading of Decision 766 used here: 3.5 is the share of procedures with a financial
+# obligation for which at least one online payment was made in the period; 3.6 the share of
+# dossiers with a financial obligation whose fee was paid online. A financial obligation is a
+# fee or charge line of the catalogue with an amount above zero (a line "Miễn lệ phí" of 0 đồng
+# is none); for a dossier whose fee was assessed at online filing, the payment request raised
+# for it (see i36_fee_dossiers). An online payment is a `Payment` (an attempt through a
+# gateway) in state paid, for a request raised by a dossier; a fee paid in cash at the counter
+# leaves no such row and is not online.
+
+
+def _financial_obligation() -> Q:
+    """The procedure of the row (a dossier or an offering) has a fee line above 0 đồng. An IN
+    over the fee lines rather than a correlated EXISTS: the set is small (one row per fee line
+    of the catalogue), so the database hashes it once instead of probing it for each dossier
+    inside the report's FILTER clauses."""
+    return Q(procedure__in=Fee.objects.filter(amount__gt=0).values("procedure_id"))
+
+
+def _paid_online() -> QuerySet[Payment]:
+    """Online payments of dossiers' fees that went through: state paid."""
+    return Payment.objects.filter(state=PaymentState.PAID, request__source=FEE_SOURCE)
+
+
+@indicator("i35_fee_procedures", _("3.5 Thủ tục có nghĩa vụ tài chính"), subject="offering")
+def i35_fee_procedures(period: Period) -> Q:
+    """offered, and the procedure has a financial obligation: a Fee line with amount > 0."""
+    return offering_universe(period) & _financial_obligation()
+
+
+@indicator(
+    "i35_paid_online",
+    _("3.5 Thủ tục có giao dịch thanh toán trực tuyến"),
+    subject="offering",
+)
+def i35_paid_online(period: Period) -> Q:
+    """i35_fee_procedures, and at least one online payment of the procedure to the offering
+    organ settled in the period: a Payment in state paid with settled_at ∈ [start, end), of a
+    PaymentRequest raised by a dossier (source dossiers.dossier) with that procedure and
+    organ. Refunded, failed, expired and pending payments do not count."""
+    paid = _paid_online().filter(
+        within("settled_at", period),
+        request__procedure=OuterRef("procedure_id"),
+        request__organ=OuterRef("organ_id"),
+    )
+    return i35_fee_procedures(period) & Q(Exists(paid))
+
+
+@indicator("i36_fee_dossiers", _("3.6 Hồ sơ có nghĩa vụ tài chính"))
+def i36_fee_dossiers(period: Period) -> Q:
+    """received (received_at ∈ [start, end)) with a financial obligation: a PaymentRequest
+    was raised for it (source dossiers.dossier, source_id = the dossier); or, filed where
+    online payment was not offered (at the counter, by post, or online at a service level
+    other than 4 / full), its procedure has a Fee line with amount > 0. Filed online at a
+    level with online payment, the fee was assessed at filing and a request raised whenever
+    something was due, so without one nothing was owed (exempt by category). Exemptions at
+    the counter are not recorded: such a dossier counts when its procedure has a fee.
+    Part of received."""
+    requested = PaymentRequest.objects.filter(source=FEE_SOURCE, source_id=OuterRef("pk"))
+    assessed_online = Q(channel=Channel.ONLINE, service_level__in=ONLINE_PAYMENT_KINDS)
+    # The cheap test first: most dossiers are settled by it without probing the requests.
+    return received(period) & ((~assessed_online & _financial_obligation()) | Q(Exists(requested)))
+
+
+@indicator("i36_paid_online", _("3.6 Hồ sơ đã thanh toán trực tuyến"))
+def i36_paid_online(period: Period) -> Q:
+    """i36_fee_dossiers, and its fee was paid online by the end of the period: a Payment in
+    state paid with settled_at < end, of the dossier's PaymentRequest. Measured at the end of
+    the period as 2.1 measures unfinished dossiers, so a closed period's figure never
+    changes; a fee paid after the end counts in no period. A fee paid at the counter leaves
+    no Payment and does not count. Part of i36_fee_dossiers: a paid Payment has its
+    PaymentRequest, so the obligation need not be tested again."""
+    paid = _paid_online().filter(settled_at__lt=period.end, request__source_id=OuterRef("pk"))
+    return received(period) & Q(Exists(paid))
+
+
 # Decision 766, indicators 4.1–4.3 (digitisation; the flags are defined in digitisation.py) ---
 
 
@@ -380,6 +407,13 @@ RATES: dict[str, RateDef] = {
             "(resolved_early + resolved_on_time) / resolved; none when nothing was resolved.",
         ),
         RateDef(
+            "i14",
+            _("1.4 Tỷ lệ hồ sơ đồng bộ lên Cổng DVC quốc gia"),
+            ("i14_synchronised",),
+            "received",
+            "i14_synchronised / received (Decision 766, indicator 1.4).",
+        ),
+        RateDef(
             "i21",
             _("2.1 Tỷ lệ hồ sơ xử lý đúng hạn"),
             ("i21_on_time",),
@@ -403,12 +437,25 @@ RATES: dict[str, RateDef] = {
         RateDef(
             "i33",
             _("3.3 Tỷ lệ hồ sơ trực tuyến"),
-            ("received_online",),
+            ("i33_online",),
             "received",
-            "received_online / received (Decision 766, indicator 3.3: dossiers by channel). "
-            "The rule that an online dossier counts only where an electronic result is issued "
-            "when the procedure needs one waits for electronic results (issue 6): until then "
-            "every channel-2 dossier counts as online.",
+            "i33_online / received (Decision 766, indicator 3.3: dossiers by channel). An "
+            "online dossier of a procedure that requires an electronic result counts only "
+            "once it has one.",
+        ),
+        RateDef(
+            "i35",
+            _("3.5 Tỷ lệ thủ tục có thanh toán trực tuyến"),
+            ("i35_paid_online",),
+            "i35_fee_procedures",
+            "i35_paid_online / i35_fee_procedures (Decision 766, indicator 3.5).",
+        ),
+        RateDef(
+            "i36",
+            _("3.6 Tỷ lệ hồ sơ thanh toán trực tuyến"),
+            ("i36_paid_online",),
+            "i36_fee_dossiers",
+            "i36_paid_online / i36_fee_dossiers (Decision 766, indicator 3.6).",
         ),
         RateDef(
             "i41",
@@ -448,6 +495,12 @@ PARTS: tuple[tuple[str, str], ...] = (
     ("waiting_supplement", "in_progress"),
     ("offered_online_used", "offered_online"),
     ("offered_online", "offered"),
+    ("i14_synchronised", "received"),
+    ("i33_online", "received_online"),
+    ("i35_fee_procedures", "offered"),
+    ("i35_paid_online", "i35_fee_procedures"),
+    ("i36_fee_dossiers", "received"),
+    ("i36_paid_online", "i36_fee_dossiers"),
     ("i41_granted", "resolved"),
     ("i41_result_electronic", "i41_granted"),
     ("i42_digitised", "received"),
@@ -471,9 +524,11 @@ CLASSIC = (
     "in_progress_past",
     "waiting_supplement",
 )
+I14 = ("i14_synchronised",)
 I21 = ("i21_counted", "i21_on_time", "i21_late_finished", "i21_late_unfinished")
 I31_32 = ("offered", "offered_online", "offered_online_used")
-I33 = ("received", "received_online", "received_counter", "received_post")
+I33 = ("received", "received_online", "i33_online", "received_counter", "received_post")
+I35_36 = ("i35_fee_procedures", "i35_paid_online", "i36_fee_dossiers", "i36_paid_online")
 I4 = ("i41_granted", "i41_result_electronic", "i42_digitised", "i43_data_reused")
 DOSSIER_KEYS = tuple(k for k, i in INDICATORS.items() if i.subject == "dossier")
 OFFERING_KEYS = tuple(k for k, i in INDICATORS.items() if i.subject == "offering")

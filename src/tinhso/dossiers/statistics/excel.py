@@ -15,9 +15,11 @@ from tinhso.core.formats import format_date
 from tinhso.dossiers.statistics.definitions import (
     CLASSIC,
     I4,
+    I14,
     I21,
     I31_32,
     I33,
+    I35_36,
     INDICATORS,
     RATES,
 )
@@ -27,7 +29,11 @@ PERCENT = "0.0%"
 # (sheet title, figure keys, share keys) of each sheet.
 SHEETS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("one-stop", CLASSIC, ("on_time_rate",)),
-    ("766", I21 + I31_32 + I33 + I4, ("i21", "i31", "i32", "i33", "i41", "i42", "i43")),
+    (
+        "766",
+        I33 + I14 + I21 + I31_32 + I35_36 + I4,
+        ("i14", "i21", "i31", "i32", "i33", "i35", "i36", "i41", "i42", "i43"),
+    ),
 )
 
 

@@ -2,9 +2,10 @@
 
 One aggregate query counts every dossier figure of every group (conditional
 `Count(filter=...)`), and two per offering figure count the procedure offerings by group and in
-total: seven queries whatever the number of groups. Dossier totals are the sums of the rows
-(each dossier falls in exactly one group); procedure totals are counted apart, since one
-procedure may be offered by several organs. Shares stay numerator/denominator pairs until displayed.
+total: eleven queries (1 + 2 × 5 offering figures) whatever the number of groups. Dossier
+totals are the sums of the rows (each dossier falls in exactly one group); procedure totals are
+counted apart, since one procedure may be offered by several organs. Shares stay
+numerator/denominator pairs until displayed.
 """
 
 from __future__ import annotations
@@ -159,7 +160,7 @@ def build_report(*, organs: QuerySet[Any], period: Period, grouping: str) -> Rep
         row_of(values).counts.update({k: values[k] for k in DOSSIER_KEYS})
     total = Row("", _("Tổng cộng"), dict.fromkeys(INDICATORS, 0))
     # One query per offering figure with its condition in WHERE, where the database turns the
-    # EXISTS of 3.1 and 3.2 into semi-joins (inside a FILTER clause they would run once per
+    # EXISTS of 3.1, 3.2 and 3.5 into semi-joins (inside a FILTER clause they would run once per
     # offering); the total apart, since one procedure may be offered by several organs.
     offerings = Offering.objects.filter(offering_universe(period), organ__in=organs)
     for key in OFFERING_KEYS:

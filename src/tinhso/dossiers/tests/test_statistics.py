@@ -135,14 +135,20 @@ DOJ = {
     "i21_late_unfinished": {"H"},
     "i21_counted": {"A", "B", "C", "D", "F", "G", "H", "I", "R"},
     "i41_granted": {"A", "B", "C", "D", "G", "I", "R"},
+    # LLTP requires an electronic result and none was issued: only R (CHUNGTHUC) counts.
+    "i33_online": {"R"},
+    # LLTP and CHUNGTHUC both carry a fee: every dossier received has a financial obligation.
+    "i36_fee_dossiers": {"A", "B", "C", "D", "E", "F", "I", "J", "K", "L", "R"},
 }
 OTHER = {"received": {"Q"}, "received_counter": {"Q"}, "in_progress": {"Q"}}
 OTHER |= {"in_progress_past": {"Q"}, "i21_late_unfinished": {"Q"}, "i21_counted": {"Q"}}
-# Procedures: offered, offered online (in force on 30/11/2020), used online.
+# Procedures: offered, offered online (in force on 30/11/2020), used online; with a fee
+# (the HOTICH procedures' charges are 0 đồng: no financial obligation).
 DOJ_OFFERINGS = {
     "offered": {"LLTP", CHUNGTHUC},
     "offered_online": {"LLTP"},
     "offered_online_used": {"LLTP"},
+    "i35_fee_procedures": {"LLTP", CHUNGTHUC},
 }
 OTHER_OFFERINGS = {"offered": {HOTICH_ONLINE, HOTICH_OFFLINE}, "offered_online": {HOTICH_ONLINE}}
 
@@ -179,10 +185,13 @@ def test_every_cell_of_the_organ_report_is_hand_counted(month):
     doj = rows["Sở Tư pháp"]
     assert {k: doj.rate(k).text for k in RATES} == {
         "on_time_rate": "75,0%",  # (3 early + 3 on time) / 8
+        "i14": "0,0%",  # no push delivered
         "i21": "55,6%",  # 5 / 9
         "i31": "50,0%",
         "i32": "100,0%",
-        "i33": "45,5%",  # 5 / 11
+        "i33": "9,1%",  # 1 / 11: the 4 other online dossiers are LLTP without e-result
+        "i35": "0,0%",  # no online payment
+        "i36": "0,0%",
         "i41": "0,0%",  # no electronic result among the 7 granted
         "i42": "0,0%",  # rows made directly: no flag set
         "i43": "0,0%",

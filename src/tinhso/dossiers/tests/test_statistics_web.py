@@ -19,9 +19,20 @@ def test_dashboard_has_a_chart_and_a_table_for_each_figure(client, month):
     response = client.get(f"/backoffice/thong-ke/?{NOV}&group=organ")
     assert response.status_code == 200
     page = response.content.decode()
-    assert page.count('<svg role="img"') == 6
-    assert page.count("<caption>") == 6 and 'scope="col"' in page and 'scope="row"' in page
-    for chart in ("received", "resolved", "in_progress", "i21", "online", "digitisation"):
+    charts = (
+        "received",
+        "synchronised",
+        "resolved",
+        "in_progress",
+        "i21",
+        "online",
+        "payment",
+        "digitisation",
+    )
+    assert page.count('<svg role="img"') == len(charts)
+    assert page.count("<caption>") == len(charts)
+    assert 'scope="col"' in page and 'scope="row"' in page
+    for chart in charts:
         assert f'aria-labelledby="chart-{chart}-svg-title chart-{chart}-svg-desc"' in page
         assert f'<title id="chart-{chart}-svg-title">' in page
     organ = month["organ"].pk
@@ -89,7 +100,14 @@ def test_excel_holds_the_same_numbers(client, month):
     assert (doj["2.1 Hồ sơ được tính"], doj["2.1 Đúng hạn"]) == (9, 5)
     assert doj["2.1 Tỷ lệ hồ sơ xử lý đúng hạn"] == pytest.approx(5 / 9)
     assert doj["3.1 Tỷ lệ thủ tục cung cấp trực tuyến"] == pytest.approx(0.5)
-    assert doj["3.3 Tỷ lệ hồ sơ trực tuyến"] == pytest.approx(5 / 11)
+    assert doj["3.3 Tỷ lệ hồ sơ trực tuyến"] == pytest.approx(1 / 11)
+    assert (doj["Tiếp nhận trực tuyến"], doj["3.3 Hồ sơ trực tuyến được tính"]) == (5, 1)
+    assert doj["1.4 Tỷ lệ hồ sơ đồng bộ lên Cổng DVC quốc gia"] == 0
+    assert doj["3.5 Thủ tục có nghĩa vụ tài chính"] == 2
+    assert (doj["3.6 Hồ sơ có nghĩa vụ tài chính"], doj["3.6 Hồ sơ đã thanh toán trực tuyến"]) == (
+        11,
+        0,
+    )
 
 
 def test_api_one_stop_and_indicators(client, month):
@@ -112,9 +130,12 @@ def test_api_one_stop_and_indicators(client, month):
     assert (total["i31"]["text"], total["i32"]["text"], total["i33"]["text"]) == (
         "50,0%",
         "100,0%",
-        "45,5%",
+        "9,1%",
     )
-    assert total["received_online"] == 5 and "resolved" not in total
+    assert total["received_online"] == 5 and total["i33_online"] == 1
+    assert total["i14"] == {"numerator": 0, "denominator": 11, "value": 0.0, "text": "0,0%"}
+    assert (total["i35_fee_procedures"], total["i36_fee_dossiers"]) == (2, 11)
+    assert total["i36"]["denominator"] == 11 and "resolved" not in total
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ words the answer the gateway expects. The services decide what a notice means fo
 
 from __future__ import annotations
 
+import hashlib
 import json
 import socket
 import urllib.error
@@ -14,7 +15,7 @@ import urllib.request
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, ClassVar
 
@@ -75,6 +76,13 @@ class Notice:
     digest: str = ""  # identifies this very message, to recognise it when replayed
 
 
+def rows_digest(rows: Any) -> str:
+    """SHA-256 (hex) of a list's rows as canonical JSON: what a signed reconciliation list
+    signs instead of the rows themselves."""
+    text = json.dumps(rows, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 class Gateway(ABC):
     name: ClassVar[str]
     label: ClassVar[str]
@@ -101,6 +109,13 @@ class Gateway(ABC):
     @abstractmethod
     def query(self, *, txn_ref: str, created_at: datetime) -> Notice:
         """Ask the gateway what became of a transaction; raises GatewayTimeout/GatewayError."""
+
+    def transactions(self, *, day: date) -> list[Notice]:
+        """The gateway's reconciliation list of `day` (Vietnam time): its word on every
+        transaction of this merchant it saw begin that day, paid, failed or still open.
+        Raises GatewayTimeout/GatewayError or Malformed; NotImplementedError for a gateway
+        without such a list (the reconciliation then queries payments one by one)."""
+        raise NotImplementedError
 
     @abstractmethod
     def refund(self, *, notice: Notice, created_at: datetime) -> None:

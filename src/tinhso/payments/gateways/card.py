@@ -6,6 +6,14 @@ signed with HMAC-SHA512 over the `vnp_*` parameters sorted by name and URL-encod
 (`vnp_SecureHash`, hex); the notification (IPN) is a GET from the gateway's servers answered
 with `{"RspCode", "Message"}`; the query (`querydr`) and refund APIs take JSON signed over
 fields joined by `|` in a fixed order.
+
+The reconciliation list (`transactions`): gateways of this kind give merchants a daily
+reconciliation file of the day's transactions (from the merchant portal or by SFTP). Here it
+is fetched over the same merchant API with the same envelope: command `reconcile`, the day as
+`vnp_TransactionDate` (`yyyyMMdd`) and `vnp_PageNo`; the answer carries `vnp_TotalPages` and
+the rows in `vnp_Data` (each with the query answer's fields), signed through
+`vnp_DataHash`, the SHA-256 of the rows as canonical JSON. This transport is the project's
+(named so in the simulator); the rows are the query's.
 """
 
 from __future__ import annotations
@@ -14,7 +22,8 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 from urllib.parse import quote_plus, urlencode
 from zoneinfo import ZoneInfo
 
@@ -26,6 +35,7 @@ from tinhso.payments.gateways.base import (
     Notice,
     Order,
     Outcome,
+    rows_digest,
 )
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -73,6 +83,26 @@ REFUND_FIELDS = [
     "vnp_CreateDate",
     "vnp_IpAddr",
     "vnp_OrderInfo",
+]
+LIST_FIELDS = [
+    "vnp_RequestId",
+    "vnp_Version",
+    "vnp_Command",
+    "vnp_TmnCode",
+    "vnp_TransactionDate",
+    "vnp_PageNo",
+    "vnp_CreateDate",
+    "vnp_IpAddr",
+]
+LIST_ANSWER_FIELDS = [
+    "vnp_ResponseId",
+    "vnp_Command",
+    "vnp_ResponseCode",
+    "vnp_TmnCode",
+    "vnp_TransactionDate",
+    "vnp_PageNo",
+    "vnp_TotalPages",
+    "vnp_DataHash",
 ]
 ANSWERS = {
     Outcome.ACCEPTED: ("00", "Confirm Success"),
@@ -219,6 +249,48 @@ class CardGateway(Gateway):
         if not answer:  # the gateway never saw it: the applicant did not reach it
             return Notice(txn_ref=txn_ref, status="pending", amount=None)
         return _notice(answer, status_field="vnp_TransactionStatus")
+
+    def transactions(self, *, day: date) -> list[Notice]:
+        notices: list[Notice] = []
+        page, pages = 1, 1
+        while page <= pages:
+            answer = self._list_page(day, page)
+            pages = int(answer["vnp_TotalPages"])
+            notices.extend(
+                _notice(row, status_field="vnp_TransactionStatus") for row in answer["vnp_Data"]
+            )
+            page += 1
+        return notices
+
+    def _list_page(self, day: date, page: int) -> dict[str, Any]:
+        payload = {
+            "vnp_RequestId": secrets.token_hex(16),
+            "vnp_Version": VERSION,
+            "vnp_Command": "reconcile",
+            "vnp_TmnCode": str(self.config["TMN_CODE"]),
+            "vnp_TransactionDate": f"{day:%Y%m%d}",
+            "vnp_PageNo": str(page),
+            "vnp_CreateDate": vn_time(datetime.now(tz=VN)),
+            "vnp_IpAddr": "127.0.0.1",
+        }
+        payload["vnp_SecureHash"] = sign_fields(payload, LIST_FIELDS, self.secret)
+        answer = self.post_json(self.config["API_URL"], payload)
+        if answer.get("vnp_ResponseCode") != "00":
+            raise GatewayError(f"reconcile {day}: {answer.get('vnp_ResponseCode')}")
+        rows = answer.get("vnp_Data")
+        if not isinstance(rows, list) or answer.get("vnp_DataHash") != rows_digest(rows):
+            raise GatewayError(f"reconcile {day}: the rows do not match vnp_DataHash")
+        if not hmac.compare_digest(
+            str(answer.get("vnp_SecureHash", "")),
+            sign_fields(answer, LIST_ANSWER_FIELDS, self.secret),
+        ):
+            raise GatewayError(f"reconcile {day}: bad signature on the answer")
+        try:
+            if int(answer["vnp_TotalPages"]) < page:
+                raise GatewayError(f"reconcile {day}: page {page} past the last")
+        except (KeyError, ValueError) as error:
+            raise Malformed("vnp_TotalPages") from error
+        return answer
 
     def refund(self, *, notice: Notice, created_at: datetime) -> None:
         payload = self._base("refund", notice.txn_ref, created_at)

@@ -6,6 +6,10 @@ repository's `PayGovSimulator` implements. Every message carries `checksum`, an 
 (hex) with the partner's secret over its fields joined by `|` in the order listed below;
 callbacks carry a one-time `requestId` and their `sentTime`, so a replayed or stale callback
 is recognised. Replace the field lists, not the services, when the real specification arrives.
+
+The reconciliation list (`transactions`, PayGov's đối soát): `POST …/transactions` with the
+day (`date`, `yyyyMMdd`) and `page`; the answer's `transactions` rows carry the query
+answer's fields and are signed through `dataHash`, the SHA-256 of the rows as canonical JSON.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import hmac
 import json
 import secrets
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -27,6 +31,7 @@ from tinhso.payments.gateways.base import (
     Notice,
     Order,
     Outcome,
+    rows_digest,
 )
 from tinhso.payments.gateways.card import parse_vn_time, vn_time
 
@@ -55,6 +60,8 @@ NOTIFY_FIELDS = [
 QUERY_FIELDS = ["partnerCode", "orderId", "requestId", "requestTime"]
 REFUND_FIELDS = ["partnerCode", "orderId", "transactionId", "amount", "requestId", "requestTime"]
 ANSWER_FIELDS = ["code", "partnerCode", "orderId", "transactionId", "amount", "status", "payTime"]
+LIST_FIELDS = ["partnerCode", "date", "page", "requestId", "requestTime"]
+LIST_ANSWER_FIELDS = ["code", "partnerCode", "date", "page", "totalPages", "dataHash"]
 STATUS = {"00": "paid", "01": "failed", "02": "pending"}
 ANSWERS = {
     Outcome.ACCEPTED: ("00", "Thành công"),
@@ -169,6 +176,30 @@ class PayGovGateway(Gateway):
         if not answer:  # PayGov never saw it: the applicant did not reach it
             return Notice(txn_ref=txn_ref, status="pending", amount=None)
         return _notice(answer, issued=False)
+
+    def transactions(self, *, day: date) -> list[Notice]:
+        notices: list[Notice] = []
+        page, pages = 1, 1
+        while page <= pages:
+            values = self._base("")
+            del values["orderId"]
+            values.update(date=f"{day:%Y%m%d}", page=str(page))
+            values["checksum"] = checksum(values, LIST_FIELDS, self.secret)
+            answer = self.post_json(f"{self.config['API_URL'].rstrip('/')}/transactions", values)
+            if not valid(answer, LIST_ANSWER_FIELDS, self.secret):
+                raise GatewayError(f"transactions {day}: bad signature on the answer")
+            rows = answer.get("transactions")
+            if answer.get("code") != "00" or not isinstance(rows, list):
+                raise GatewayError(f"transactions {day}: {answer.get('code')}")
+            if answer.get("dataHash") != rows_digest(rows):
+                raise GatewayError(f"transactions {day}: the rows do not match dataHash")
+            try:
+                pages = int(answer["totalPages"])
+            except (KeyError, ValueError) as error:
+                raise Malformed("totalPages") from error
+            notices.extend(_notice(row, issued=False) for row in rows)
+            page += 1
+        return notices
 
     def refund(self, *, notice: Notice, created_at: datetime) -> None:
         values = self._base(notice.txn_ref)

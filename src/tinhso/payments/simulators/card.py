@@ -1,6 +1,7 @@
 """CardGatewaySimulator: a fake bank card/QR gateway speaking the signed-redirect protocol of
 `gateways/card.py` over HTTP, for the demo and the tests. Enabled by PAYMENT_SIMULATORS.
 
+The merchant API answers `querydr`, `refund` and `reconcile` (the day's reconciliation list).
 The payment page offers: pay (notification, then the browser's return), pay and close the
 tab (money taken, no notification and no return: only the reconciliation finds it), cancel.
 """
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from datetime import datetime, time, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -21,10 +23,17 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from tinhso.payments.gateways import card
+from tinhso.payments.gateways.base import rows_digest
 from tinhso.payments.models import SimulatedTransaction
 from tinhso.payments.simulators.common import require_enabled, send
 
 NAME = "card"
+PAGE_SIZE = 5000
+FIELDS = {
+    "querydr": card.QUERY_FIELDS,
+    "refund": card.REFUND_FIELDS,
+    "reconcile": card.LIST_FIELDS,
+}
 
 
 def _config() -> dict[str, Any]:
@@ -102,19 +111,68 @@ def _decide(request: HttpRequest, config: dict[str, Any]) -> HttpResponse:
     return redirect(f"{txn.request['vnp_ReturnUrl']}?{urlencode(params)}")
 
 
+def _status(txn: SimulatedTransaction) -> str:
+    """vnp_TransactionStatus as the query tells it: 00 paid (refunded ones too), 01 open."""
+    return {"paid": "00", "pending": "01"}.get(txn.status, "02")
+
+
+def _reconcile(body: dict[str, Any], config: dict[str, Any]) -> JsonResponse:
+    """The day's reconciliation list (the project's transport of the merchant's daily
+    reconciliation file, see `gateways/card.py`), PAGE_SIZE rows a page."""
+    try:
+        day = datetime.strptime(str(body["vnp_TransactionDate"]), "%Y%m%d").date()
+        page = int(body.get("vnp_PageNo") or 1)
+    except (KeyError, ValueError):
+        return JsonResponse({"vnp_ResponseCode": "03", "vnp_Message": "Invalid format"})
+    start = datetime.combine(day, time.min, tzinfo=card.VN)
+    seen = SimulatedTransaction.objects.filter(
+        gateway=NAME, created_at__gte=start, created_at__lt=start + timedelta(days=1)
+    ).order_by("pk")
+    pages = max(1, -(-seen.count() // PAGE_SIZE))
+    rows = [
+        {
+            "vnp_TxnRef": txn.txn_ref,
+            "vnp_Amount": str(txn.amount * 100),
+            "vnp_BankCode": "NCB" if txn.paid_at else "",
+            "vnp_PayDate": card.vn_time(txn.paid_at) if txn.paid_at else "",
+            "vnp_TransactionNo": txn.transaction_no,
+            "vnp_ResponseCode": "00" if txn.status != "failed" else "24",
+            "vnp_TransactionStatus": _status(txn),
+        }
+        for txn in seen[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    ]
+    answer: dict[str, Any] = {
+        "vnp_ResponseId": secrets.token_hex(16),
+        "vnp_Command": "reconcile",
+        "vnp_ResponseCode": "00",
+        "vnp_Message": "Success",
+        "vnp_TmnCode": config["TMN_CODE"],
+        "vnp_TransactionDate": body["vnp_TransactionDate"],
+        "vnp_PageNo": str(page),
+        "vnp_TotalPages": str(pages),
+        "vnp_DataHash": rows_digest(rows),
+        "vnp_Data": rows,
+    }
+    answer["vnp_SecureHash"] = card.sign_fields(answer, card.LIST_ANSWER_FIELDS, config["SECRET"])
+    return JsonResponse(answer)
+
+
 @csrf_exempt
 def api(request: HttpRequest) -> JsonResponse:
-    """The merchant web API: `querydr` and `refund`, JSON signed over `|`-joined fields."""
+    """The merchant web API: `querydr`, `refund` and `reconcile`, JSON signed over
+    `|`-joined fields."""
     require_enabled()
     config = _config()
     try:
         body = json.loads(request.body)
         command = body["vnp_Command"]
-        fields = card.QUERY_FIELDS if command == "querydr" else card.REFUND_FIELDS
-    except (ValueError, KeyError):
+        fields = FIELDS[command]
+    except (ValueError, KeyError, TypeError):
         return JsonResponse({"vnp_ResponseCode": "03", "vnp_Message": "Invalid format"})
     if body.get("vnp_SecureHash") != card.sign_fields(body, fields, config["SECRET"]):
         return JsonResponse({"vnp_ResponseCode": "97", "vnp_Message": "Invalid signature"})
+    if command == "reconcile":
+        return _reconcile(body, config)
     txn = SimulatedTransaction.objects.filter(gateway=NAME, txn_ref=body["vnp_TxnRef"]).first()
     if txn is None:
         return JsonResponse({"vnp_ResponseCode": "91", "vnp_Message": "Not found"})
@@ -124,7 +182,7 @@ def api(request: HttpRequest) -> JsonResponse:
             return JsonResponse({"vnp_ResponseCode": "94", "vnp_Message": "Refund refused"})
         txn.refunded = txn.amount
         txn.save(update_fields=["refunded"])
-    status = {"paid": "00", "pending": "01"}.get(txn.status, "02")
+    status = _status(txn)
     answer = {
         "vnp_ResponseId": secrets.token_hex(16),
         "vnp_Command": command,

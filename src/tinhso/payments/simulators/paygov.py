@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from datetime import datetime, time, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -20,11 +21,18 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from tinhso.payments.gateways import paygov
-from tinhso.payments.gateways.card import parse_vn_time, vn_time
+from tinhso.payments.gateways.base import rows_digest
+from tinhso.payments.gateways.card import VN, parse_vn_time, vn_time
 from tinhso.payments.models import SimulatedTransaction
 from tinhso.payments.simulators.common import require_enabled, send
 
 NAME = "paygov"
+PAGE_SIZE = 5000
+FIELDS = {
+    "query": paygov.QUERY_FIELDS,
+    "refund": paygov.REFUND_FIELDS,
+    "transactions": paygov.LIST_FIELDS,
+}
 
 
 def _config() -> dict[str, Any]:
@@ -112,18 +120,56 @@ def notification(txn: SimulatedTransaction) -> dict[str, str]:
     return values
 
 
+def _transactions(body: dict[str, Any], config: dict[str, Any]) -> JsonResponse:
+    """The day's reconciliation list, PAGE_SIZE rows a page (see `gateways/paygov.py`)."""
+    try:
+        day = datetime.strptime(str(body["date"]), "%Y%m%d").date()
+        page = int(body.get("page") or 1)
+    except (KeyError, ValueError):
+        return JsonResponse(_answer(None, "05"))
+    start = datetime.combine(day, time.min, tzinfo=VN)
+    seen = SimulatedTransaction.objects.filter(
+        gateway=NAME, created_at__gte=start, created_at__lt=start + timedelta(days=1)
+    ).order_by("pk")
+    rows = [
+        {
+            "orderId": txn.txn_ref,
+            "transactionId": txn.transaction_no,
+            "amount": str(txn.amount),
+            "status": {"paid": "00", "failed": "01"}.get(txn.status, "02"),
+            "payTime": vn_time(txn.paid_at) if txn.paid_at else "",
+        }
+        for txn in seen[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    ]
+    answer: dict[str, Any] = {
+        "code": "00",
+        "partnerCode": config["PARTNER_CODE"],
+        "date": body["date"],
+        "page": str(page),
+        "totalPages": str(max(1, -(-seen.count() // PAGE_SIZE))),
+        "dataHash": rows_digest(rows),
+        "transactions": rows,
+    }
+    answer["checksum"] = paygov.checksum(answer, paygov.LIST_ANSWER_FIELDS, config["SECRET"])
+    return JsonResponse(answer)
+
+
 @csrf_exempt
 def api(request: HttpRequest, command: str) -> JsonResponse:
-    """`query` and `refund`, JSON with checksum."""
+    """`query`, `refund` and `transactions` (the day's reconciliation list), JSON with
+    checksum."""
     require_enabled()
     config = _config()
     try:
         body = json.loads(request.body)
-    except ValueError:
+        fields = FIELDS[command]
+    except (ValueError, KeyError):
         return JsonResponse(_answer(None, "05"))
-    fields = paygov.QUERY_FIELDS if command == "query" else paygov.REFUND_FIELDS
-    if not paygov.valid(body, fields, config["SECRET"]):
-        return JsonResponse(_answer(None, "01", str(body.get("orderId", ""))))
+    if not isinstance(body, dict) or not paygov.valid(body, fields, config["SECRET"]):
+        order_id = body.get("orderId", "") if isinstance(body, dict) else ""
+        return JsonResponse(_answer(None, "01", str(order_id)))
+    if command == "transactions":
+        return _transactions(body, config)
     txn = SimulatedTransaction.objects.filter(gateway=NAME, txn_ref=body.get("orderId")).first()
     if txn is None:
         return JsonResponse(_answer(None, "02", str(body.get("orderId", ""))))

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from tinhso.directory.models import Role
 from tinhso.directory.tests.factories import OrganFactory, UserFactory
+from tinhso.payments import receipts
 from tinhso.payments.tests.test_notifications import CARD_URL, card_params, start
 
 LIST = "/backoffice/thanh-toan/"
@@ -24,6 +25,7 @@ def paid(client, make_request):
     req = make_request()
     payment = start(req)
     assert client.get(CARD_URL, card_params(payment)).json()["RspCode"] == "00"
+    receipts.receipt_issue(payment_pk=payment.pk)  # the queued task's first half
     payment.refresh_from_db()
     return payment
 

@@ -203,3 +203,15 @@ def test_payment_events_are_append_only(make_request):
     event = start(make_request()).events.get()
     with pytest.raises(ValueError, match="append-only"):
         event.save()
+
+
+def test_an_accepted_notification_is_one_transaction_of_nine_statements(
+    client, make_request, paid_calls, django_assert_max_num_queries
+):
+    """Looked up, checked for a replay, the request and the payment locked, both updated, the
+    event, the audit entry and the notification's log written: nothing else before the
+    commit (the receipt is the queued task's: bench/README.md section 7a)."""
+    payment = start(make_request())
+    with django_assert_max_num_queries(9 + 2):  # and the test's savepoint and its release
+        assert client.get(CARD_URL, card_params(payment)).json()["RspCode"] == "00"
+    assert Payment.objects.get(pk=payment.pk).state == "paid" and len(paid_calls) == 1

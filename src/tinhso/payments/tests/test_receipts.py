@@ -1,5 +1,5 @@
-"""Electronic receipts: issued in the settling transaction, numbered gapless per organ and
-year, signed with the organ's key after the commit (verified by the signatures app and by
+"""Electronic receipts: issued by the task queued when a payment is settled paid, numbered
+gapless per organ and year, signed with the organ's key (verified by the signatures app and by
 poppler's pdfsig), left unsigned and saying so without a usable key, retried."""
 
 import shutil
@@ -29,8 +29,11 @@ def _media(settings, tmp_path):
 
 
 def pay(client, req, txn_no="555"):
+    """Paid by the gateway's notification, then the receipt issued as the queued task's first
+    half issues it (its signing is left to each test)."""
     payment = start(req)
     assert client.get(CARD_URL, card_params(payment, txn_no=txn_no)).json()["RspCode"] == "00"
+    receipts.receipt_issue(payment_pk=payment.pk)
     payment.refresh_from_db()
     return payment
 
@@ -40,7 +43,7 @@ def organ_key(lltp):
     return dev_identity_issue(kind=IdentityKind.ORGAN, organ=lltp.organ)
 
 
-def test_issued_with_the_payment_gapless_per_organ_and_year(client, make_request, lltp):
+def test_issued_for_the_payment_gapless_per_organ_and_year(client, make_request, lltp):
     first = pay(client, make_request())
     second = pay(client, make_request(), txn_no="556")
     r1, r2 = first.receipt, second.receipt
@@ -59,19 +62,36 @@ def test_issued_with_the_payment_gapless_per_organ_and_year(client, make_request
         "555",
         "NCB",
     )
-    assert r1.sign_state == State.PENDING and not r1.pdf  # signing runs after the commit
+    assert r1.sign_state == State.PENDING and not r1.pdf  # signing is the task's second half
+    assert r1.issued_at == r1.paid_at == first.settled_at
     assert ReceiptCounter.objects.get().last == 2
     assert AuditEntry.objects.filter(action="receipt.issue").count() == 2
 
 
-def test_a_rolled_back_settlement_gives_its_number_back(client, make_request):
-    req = make_request()
-    payment = start(req)
+def test_a_rolled_back_issue_gives_its_number_back(client, make_request):
+    payment = start(make_request())
+    assert client.get(CARD_URL, card_params(payment)).json()["RspCode"] == "00"
+    assert not Receipt.objects.exists()  # the settlement only queued it
     with pytest.raises(RuntimeError), transaction.atomic():
-        receipts.receipt_issue(payment=payment, request=req, at=payment.created_at)
-        raise RuntimeError("the settlement failed after the receipt")
+        receipts.receipt_issue(payment_pk=payment.pk)
+        raise RuntimeError("the issue failed after the number was taken")
     assert not Receipt.objects.exists()
-    assert pay(client, make_request()).receipt.number == 1
+    assert receipts.receipt_issue(payment_pk=payment.pk).number == 1
+    assert receipts.receipt_issue(payment_pk=payment.pk).number == 1  # idempotent
+    assert ReceiptCounter.objects.get().last == 1
+
+
+def test_only_a_paid_payment_gets_a_receipt(make_request):
+    assert receipts.receipt_issue(payment_pk=start(make_request()).pk) is None  # pending
+    assert not Receipt.objects.exists()
+
+
+def test_a_lost_task_is_made_up_by_the_periodic_job(client, make_request):
+    payment = start(make_request())
+    assert client.get(CARD_URL, card_params(payment)).json()["RspCode"] == "00"
+    assert receipts.sign_pending(settle_seconds=0) == {"issued": 1, "no_key": 1}
+    assert Receipt.objects.get(payment=payment).number == 1
+    assert receipts.sign_pending(settle_seconds=0) == {"no_key": 1}  # issued once, retried
 
 
 def test_signing_is_enqueued_on_commit_and_the_pdf_verifies(
@@ -79,7 +99,7 @@ def test_signing_is_enqueued_on_commit_and_the_pdf_verifies(
 ):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         payment = pay(client, make_request())
-    assert callbacks  # the signing task, run in-process by the immediate backend
+    assert callbacks  # the receipt's task, run in-process by the immediate backend
     receipt = Receipt.objects.get(payment=payment)
     assert receipt.sign_state == State.SIGNED and receipt.sign_attempts == 1
     assert receipt.signer.startswith(organ_key.label) and receipt.signed_at
@@ -151,3 +171,20 @@ def test_a_personal_key_never_signs_unattended(lltp, official_factory):
             unattended=True,
         )
     assert refused.value.code == "forbidden"
+
+
+def test_the_applicant_is_told_while_the_receipt_is_being_issued(client, make_request, lltp):
+    from tinhso.directory.tests.factories import UserFactory
+
+    req = make_request()
+    payment = start(req)
+    assert client.get(CARD_URL, card_params(payment)).json()["RspCode"] == "00"
+    lltp.applicant.user = UserFactory()
+    lltp.applicant.save(update_fields=["user"])
+    client.force_login(lltp.applicant.user)
+    page = client.get(f"/dich-vu-cong/thanh-toan/{req.reference}/").content.decode()
+    assert "đang được lập" in page
+    assert client.get(f"/dich-vu-cong/thanh-toan/{req.reference}/bien-lai/").status_code == 404
+    receipts.receipt_issue(payment_pk=payment.pk)
+    page = client.get(f"/dich-vu-cong/thanh-toan/{req.reference}/").content.decode()
+    assert "đang được lập" not in page and "Tải biên lai điện tử số" in page

@@ -70,6 +70,16 @@ class Procedure(models.Model):
         help_text=_("Hồ sơ nhận từ giờ này được tính từ ngày làm việc tiếp theo."),
     )
     result_type = models.CharField(_("kết quả"), max_length=300)
+    # Decision 766/QĐ-TTg, indicator 3.3: an online dossier of such a procedure counts as
+    # online only once its electronic result was issued (dossiers/statistics/definitions.py).
+    electronic_result_required = models.BooleanField(
+        _("phải trả kết quả điện tử"),
+        default=False,
+        help_text=_(
+            "Hồ sơ trực tuyến của thủ tục này chỉ được tính là trực tuyến (chỉ số 3.3) "
+            "khi đã cấp kết quả điện tử."
+        ),
+    )
     applicant_kinds = models.JSONField(
         _("đối tượng thực hiện"), default=list, help_text=_('["citizen"], ["business"] hoặc cả hai')
     )

@@ -117,6 +117,11 @@ def _broken(path, value):
             "procedures[4].steps[0].transitions",
         ),
         (("procedures", 1, "code"), "1.001193.000.00.00.H33", "procedures[1].code"),
+        (
+            ("procedures", 2, "electronic_result_required"),
+            "có",
+            "procedures[2].electronic_result_required",
+        ),
         (("format",), "other/9", "format"),
     ],
 )
@@ -219,3 +224,66 @@ def test_generated_catalogue_reaches_the_seed_report_figures():
     assert levels.count("3") == FULL["level_3"] == 373
     assert levels.count("4") == FULL["level_4"] == 274
     assert len({p["code"] for p in document["procedures"]}) == len(document["procedures"])
+
+
+# --- the procedure flag of indicator 3.3 ---------------------------------------------------
+
+
+def test_electronic_result_required_is_imported_exported_and_round_trips(organs):
+    catalogue_io.import_catalogue(copy.deepcopy(DEMO))
+    flagged = set(
+        Procedure.objects.filter(electronic_result_required=True).values_list("code", flat=True)
+    )
+    assert flagged == {"2.000488.000.00.00.H33", "2.000720.000.00.00.H33"}
+    exported = catalogue_io.export_catalogue()
+    by_code = {p["code"]: p["electronic_result_required"] for p in exported["procedures"]}
+    assert by_code == {p["code"]: p["code"] in flagged for p in DEMO["procedures"]}
+    back = catalogue_xlsx.from_xlsx(catalogue_xlsx.to_xlsx(exported))
+    assert [p["electronic_result_required"] for p in back["procedures"]] == list(by_code.values())
+    # A document without the key clears the flag, as for every other field it lists.
+    document = copy.deepcopy(DEMO)
+    for p in document["procedures"]:
+        p.pop("electronic_result_required", None)
+    catalogue_io.import_catalogue(document)
+    assert not Procedure.objects.filter(electronic_result_required=True).exists()
+    catalogue_io.import_catalogue(back)
+    assert Procedure.objects.filter(electronic_result_required=True).count() == 2
+
+
+def test_a_workbook_from_before_the_flag_still_loads(organs):
+    import io
+
+    from openpyxl import load_workbook
+
+    catalogue_io.import_catalogue(copy.deepcopy(DEMO))
+    book = load_workbook(io.BytesIO(catalogue_xlsx.to_xlsx(catalogue_io.export_catalogue())))
+    sheet = book["Thủ tục"]
+    assert sheet.cell(1, sheet.max_column).value == "electronic_result_required"
+    sheet.delete_cols(sheet.max_column)
+    out = io.BytesIO()
+    book.save(out)
+    document = catalogue_xlsx.from_xlsx(out.getvalue())
+    assert all("electronic_result_required" not in p for p in document["procedures"])
+    catalogue_io.import_catalogue(document)
+    assert not Procedure.objects.filter(electronic_result_required=True).exists()
+    # A bad value in the column names its cell's procedure and writes nothing.
+    book = load_workbook(io.BytesIO(catalogue_xlsx.to_xlsx(catalogue_io.export_catalogue())))
+    sheet = book["Thủ tục"]
+    sheet.cell(2, sheet.max_column).value = "có"
+    out = io.BytesIO()
+    book.save(out)
+    with pytest.raises(catalogue_io.CatalogueError) as error:
+        catalogue_io.import_catalogue(catalogue_xlsx.from_xlsx(out.getvalue()))
+    assert error.value.where == "procedures[0].electronic_result_required"
+    assert not Procedure.objects.filter(electronic_result_required=True).exists()
+
+
+def test_the_admin_shows_and_edits_the_flag(admin_client, organs):
+    catalogue_io.import_catalogue(copy.deepcopy(DEMO))
+    page = admin_client.get("/admin/procedures/procedure/?electronic_result_required__exact=1")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "2.000488.000.00.00.H33" in text and "1.001193.000.00.00.H33" not in text
+    procedure = Procedure.objects.get(code="2.000488.000.00.00.H33")
+    change = admin_client.get(f"/admin/procedures/procedure/{procedure.pk}/change/")
+    assert 'name="electronic_result_required"' in change.content.decode()

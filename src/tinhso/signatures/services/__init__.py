@@ -5,9 +5,10 @@
 - `verify_pdf(*, pdf, store=None) -> VerificationReport`: one result per signature.
 - `record_verification(*, pdf, subject="", …) -> SignatureCheck`: verify once, store by
   SHA-256, show later (`selectors.report_of`).
-- Keys: `identity_import`, `identity_deactivate`; trust: `trust_anchor_add`,
-  `trust_anchor_update`, `revocation_list_load`; the development CA: `dev_ca`,
-  `dev_identity_issue`, `dev_ca_revoke`.
+- Keys: `identity_import` (PKCS#12), `identity_register_pkcs11` (a key on a token or HSM),
+  `identity_deactivate`; trust: `trust_anchor_add`, `trust_anchor_update`,
+  `revocation_list_load`; the development CA: `dev_ca`, `dev_identity_issue`,
+  `dev_token_identity_issue` (a key generated on a token), `dev_ca_revoke`.
 
 Every function takes keyword arguments only and raises `SignatureError` (a ValueError with a
 Vietnamese `message`) for refused input, before anything is written.
@@ -24,9 +25,11 @@ from tinhso.signatures.services.development import (
     dev_ca,
     dev_ca_revoke,
     dev_identity_issue,
+    dev_token_identity_issue,
 )
 from tinhso.signatures.services.identities import identity_deactivate, identity_import
 from tinhso.signatures.services.signing import record_verification, sign_pdf, verify_pdf
+from tinhso.signatures.services.tokens import identity_register_pkcs11
 from tinhso.signatures.trust import TrustStore, default_store
 from tinhso.signatures.verify import SignatureResult, VerificationReport
 
@@ -40,8 +43,10 @@ __all__ = [
     "dev_ca",
     "dev_ca_revoke",
     "dev_identity_issue",
+    "dev_token_identity_issue",
     "identity_deactivate",
     "identity_import",
+    "identity_register_pkcs11",
     "record_verification",
     "revocation_list_load",
     "sign_pdf",

@@ -18,10 +18,35 @@ from tinhso.signatures.models import IdentityKind, KeyStorage, SigningIdentity
 from tinhso.signatures.trust import TrustStore, default_store
 
 
-def _default_label(kind: str, official: Official | None, organ: Organ | None) -> str:
+def default_label(kind: str, official: Official | None, organ: Organ | None) -> str:
     if kind == IdentityKind.PERSONAL and official is not None:
         return f"{official.user.full_name or official.user.username} — {official.organ.name}"
     return organ.name if organ is not None else ""
+
+
+def certificate_fields(cert: Any) -> dict[str, Any]:
+    """The `SigningIdentity` columns read from its certificate."""
+    facts = certs.facts(cert)
+    return {
+        "certificate_pem": certs.to_pem(cert),
+        "subject": facts.subject[:500],
+        "common_name": facts.common_name[:200],
+        "issuer": facts.issuer[:500],
+        "serial": facts.serial,
+        "fingerprint": facts.fingerprint,
+        "not_before": facts.not_before,
+        "not_after": facts.not_after,
+    }
+
+
+def check_owner(kind: str, official: Official | None, organ: Organ | None) -> None:
+    """SignatureError("wrong_owner") unless a personal key has an official and an organ's
+    key an organ (and nothing else)."""
+    personal = kind == IdentityKind.PERSONAL
+    if kind not in IdentityKind.values or (personal and (official is None or organ is not None)):
+        raise SignatureError("wrong_owner")
+    if not personal and (organ is None or official is not None):
+        raise SignatureError("wrong_owner")
 
 
 def identity_import(
@@ -48,11 +73,7 @@ def identity_import(
     Raises SignatureError: wrong_owner, bad_pkcs12, bad_certificate (a CA certificate),
     unknown_issuer.
     """
-    personal = kind == IdentityKind.PERSONAL
-    if kind not in IdentityKind.values or (personal and (official is None or organ is not None)):
-        raise SignatureError("wrong_owner")
-    if not personal and (organ is None or official is not None):
-        raise SignatureError("wrong_owner")
+    check_owner(kind, official, organ)
     secret = passphrase.encode("utf-8") if passphrase else None
     try:
         key, cert, chain = pkcs12.load_key_and_certificates(pkcs12_data, secret)
@@ -72,17 +93,10 @@ def identity_import(
         kind=kind,
         official=official,
         organ=organ,
-        label=(label or _default_label(kind, official, organ))[:300],
+        label=(label or default_label(kind, official, organ))[:300],
         key_storage=KeyStorage.PKCS12,
         pkcs12_sha256=hashlib.sha256(pkcs12_data).hexdigest(),
-        certificate_pem=certs.to_pem(cert),
-        subject=facts.subject[:500],
-        common_name=facts.common_name[:200],
-        issuer=facts.issuer[:500],
-        serial=facts.serial,
-        fingerprint=facts.fingerprint,
-        not_before=facts.not_before,
-        not_after=facts.not_after,
+        **certificate_fields(cert),
     )
     identity.pkcs12_file.save(f"{uuid.uuid4().hex}.p12", ContentFile(pkcs12_data), save=False)
     try:

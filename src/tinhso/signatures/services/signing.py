@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from typing import Any
 
@@ -15,6 +16,7 @@ from tinhso.core.formats import format_date
 from tinhso.core.services import audit_record
 from tinhso.signatures import appearance
 from tinhso.signatures.errors import SignatureError
+from tinhso.signatures.hsm import SessionDropped
 from tinhso.signatures.keys import key_source
 from tinhso.signatures.models import IdentityKind, SignatureCheck, SigningIdentity
 from tinhso.signatures.pdfinput import open_for_signing
@@ -59,6 +61,54 @@ def _field_name(wanted: str | None, existing: dict[str, bool]) -> str:
     return f"Signature{number}"
 
 
+def _sign_once(
+    *,
+    pdf: bytes,
+    identity: SigningIdentity,
+    passphrase: str | None,
+    reason: str,
+    location: str,
+    field_name: str | None,
+    visible: bool,
+    note: str,
+) -> tuple[bytes, str]:
+    """One signing attempt: the signed bytes and the field's name. SessionDropped passes
+    through (the caller may try again); other failures are SignatureError."""
+    writer = open_for_signing(pdf)
+    signer = key_source(identity.key_storage).signer_for(identity, passphrase)
+    existing = {
+        name: value is not None for name, value, _ref in fields.enumerate_sig_fields(writer.prev)
+    }
+    name = _field_name(field_name, existing)
+    spec = fields.SigFieldSpec(sig_field_name=name)
+    if visible:
+        page, box = appearance.box_for(writer.prev, index=len(existing))
+        spec = fields.SigFieldSpec(sig_field_name=name, on_page=page, box=box)
+    pdf_signer = signers.PdfSigner(
+        signers.PdfSignatureMetadata(
+            field_name=name,
+            reason=reason or None,
+            location=location or None,
+            md_algorithm="sha256",
+            subfilter=fields.SigSeedSubFilter.PADES,
+        ),
+        signer=signer,
+        stamp_style=appearance.stamp_style(identity.kind, with_note=bool(note))
+        if visible
+        else None,
+        new_field_spec=spec,
+    )
+    try:
+        output = pdf_signer.sign_pdf(
+            writer, appearance_text_params={"note": note} if visible and note else None
+        )
+    except SessionDropped:
+        raise
+    except (SigningError, PdfError, ValueError, KeyError) as error:
+        raise SignatureError("sign_failed", detail=str(error)[:300]) from error
+    return output.getvalue(), name
+
+
 def sign_pdf(
     *,
     pdf: bytes,
@@ -94,37 +144,27 @@ def sign_pdf(
     unknown_key_storage (the key); field_exists, sign_failed.
     """
     _check_identity(identity, actor, unattended=unattended)
-    writer = open_for_signing(pdf)
-    signer = key_source(identity.key_storage).signer_for(identity, passphrase)
-    existing = {
-        name: value is not None for name, value, _ref in fields.enumerate_sig_fields(writer.prev)
-    }
-    name = _field_name(field_name, existing)
-    spec = fields.SigFieldSpec(sig_field_name=name)
-    if visible:
-        page, box = appearance.box_for(writer.prev, index=len(existing))
-        spec = fields.SigFieldSpec(sig_field_name=name, on_page=page, box=box)
-    pdf_signer = signers.PdfSigner(
-        signers.PdfSignatureMetadata(
-            field_name=name,
-            reason=reason or None,
-            location=location or None,
-            md_algorithm="sha256",
-            subfilter=fields.SigSeedSubFilter.PADES,
-        ),
-        signer=signer,
-        stamp_style=appearance.stamp_style(identity.kind, with_note=bool(note))
-        if visible
-        else None,
-        new_field_spec=spec,
+    attempt = functools.partial(
+        _sign_once,
+        pdf=pdf,
+        identity=identity,
+        passphrase=passphrase,
+        reason=reason,
+        location=location,
+        field_name=field_name,
+        visible=visible,
+        note=note,
     )
     try:
-        output = pdf_signer.sign_pdf(
-            writer, appearance_text_params={"note": note} if visible and note else None
-        )
-    except (SigningError, PdfError, ValueError, KeyError) as error:
-        raise SignatureError("sign_failed", detail=str(error)[:300]) from error
-    signed: bytes = output.getvalue()
+        signed, name = attempt()
+    except SessionDropped:
+        # The token's session went away between handing out the signer and signing (another
+        # PIN was tried on the token, or the device failed); nothing was signed. Log in
+        # again with the PIN this request still holds, once.
+        try:
+            signed, name = attempt()
+        except SessionDropped as error:
+            raise SignatureError("sign_failed", detail=str(error)[:300]) from error
     with transaction.atomic():
         audit_record(
             action="signature.sign",

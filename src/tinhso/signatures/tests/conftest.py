@@ -1,11 +1,15 @@
 """Fixtures of the signatures tests: one development CA for the whole session (built without
-the database), test PDFs made with fpdf2 (Vietnamese text), officials with roles."""
+the database), test PDFs made with fpdf2 (Vietnamese text), officials with roles, a SoftHSM2
+token directory for the whole session (skipped when SoftHSM2 is not installed)."""
 
 from __future__ import annotations
 
 import io
+import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 from cryptography import x509
@@ -17,7 +21,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
 from tinhso.directory.models import Role, RoleAssignment
-from tinhso.signatures import certs, devca
+from tinhso.signatures import certs, devca, hsm, softhsm
 from tinhso.signatures.keys import load_pkcs12
 from tinhso.signatures.models import IdentityKind, SigningIdentity
 from tinhso.signatures.services import identity_import, trust_anchor_add
@@ -187,3 +191,38 @@ def bare_sign(pdf: bytes, issued: Issued, *, field_name: str = "Signature1") -> 
         field_name=field_name, md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES
     )
     return signers.sign_pdf(writer, meta, signer=signer).getvalue()
+
+
+HSM_TOKEN = "tinhso-kiem-thu"
+HSM_PIN = "Mã-PIN-1234"  # non-ASCII on purpose: PKCS#11 PINs are UTF-8
+
+
+@pytest.fixture(scope="session")
+def softhsm_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A SoftHSM2 token directory with one initialised token, SOFTHSM2_CONF set to it before
+    the module is initialised in this process (or initialised again if it was)."""
+    if not softhsm.available():
+        pytest.skip(f"SoftHSM2 is not installed ({softhsm.LIBRARY}; apt-get install softhsm2)")
+    directory = tmp_path_factory.mktemp("softhsm")
+    conf = softhsm.write_config(directory)
+    before = os.environ.get("SOFTHSM2_CONF")
+    os.environ["SOFTHSM2_CONF"] = str(conf)
+    softhsm.init_token(conf, label=HSM_TOKEN, pin=HSM_PIN, so_pin="12345678")
+    hsm.reload_module(softhsm.LIBRARY)
+    try:
+        yield directory
+    finally:
+        hsm.SOURCE.forget()
+        if before is None:
+            os.environ.pop("SOFTHSM2_CONF", None)
+        else:
+            os.environ["SOFTHSM2_CONF"] = before
+
+
+@pytest.fixture
+def token(softhsm_dir, settings) -> Iterator[str]:
+    """The session's token label, with SoftHSM2 listed in SIGNATURE_PKCS11_MODULES; every
+    session on it is closed after the test."""
+    settings.SIGNATURE_PKCS11_MODULES = [softhsm.LIBRARY]
+    yield HSM_TOKEN
+    hsm.SOURCE.forget()
