@@ -197,25 +197,67 @@ def prepare(args: argparse.Namespace, tmp: Path) -> tuple[dict[str, str], dict[s
     return env1, env2, "postgres" if use_pg else "sqlite"
 
 
+def pair_nodes(env2: dict[str, str], port1: int, port2: int) -> dict[str, Any]:
+    """Node 1 (this process) gets Kiên Giang's directory and is paired both ways with node 2
+    (Hậu Giang), as `tinhso exchange second-node` pairs them; returns `twonode.pair_with`'s."""
+    from tinhso.exchange import twonode
+
+    twonode.seed_province(twonode.PROVINCES["kiengiang"])
+    return twonode.pair_with(
+        env2,
+        name="haugiang",
+        base_url=f"http://127.0.0.1:{port2}",
+        peer_name="kiengiang",
+        peer_url=f"http://127.0.0.1:{port1}",
+        seed="haugiang",
+    )
+
+
 def pdf(rng: random.Random, kb: int) -> bytes:
     """A small valid PDF padded with comment lines to about `kb` KB (never two alike)."""
     padding = b"".join(b"%" + rng.randbytes(32).hex().encode() + b"\n" for _ in range(kb * 15))
     return b"%PDF-1.4\n" + padding + b"1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
+def issue_and_distribute(*, summary: str, to: list[str], upload: tuple[str, bytes]) -> None:
+    """Node 1's clerk's day for one document (the soak's and the throughput benchmark's):
+    the specialist drafts it for Kiên Giang's committee with `upload` as its file, the chairman
+    approves and signs it, the clerk issues it and distributes it to the organs `to`, which
+    writes one signed package per outside organ to the outbox
+    (`documents.exchange_glue.write_outbox`)."""
+    from tinhso.directory.models import OrganIdentifier, User
+    from tinhso.documents import services
+
+    drafter = User.objects.get(username="chuyenvien.tinh")
+    leader = User.objects.get(username="lanhdao.tinh").official
+    clerk = User.objects.get(username="vanthu.tinh")
+    document = services.draft_create(
+        organ=OrganIdentifier.objects.get(value="000.00.00.H33").organ,
+        actor=drafter,
+        doc_type="official_letter",
+        summary=summary,
+        drafting_unit=OrganIdentifier.objects.get(value="000.00.01.H33").organ,
+        signer=leader,
+        signing_marker="TM.",
+        on_behalf_of="Ủy ban nhân dân",
+        signer_title="Chủ tịch",
+        recipients=[services.RecipientSpec(identifier=x, name=f"Cơ quan {x}") for x in to],
+        upload=upload,
+    )
+    services.submit_for_review(document=document, actor=drafter, approver=leader)
+    services.review(document=document, actor=leader.user, agree=True)
+    services.sign(document=document, actor=leader.user)
+    services.issue(document=document, actor=clerk)
+    services.distribute(document=document, actor=clerk)
+
+
 def send_documents(args: argparse.Namespace, node2: Node, rng: random.Random) -> dict[str, Any]:
     """Node 1's side: N documents through the documents services, node 2 killed meanwhile."""
     from django.db import reset_queries
 
-    from tinhso.directory.models import OrganIdentifier, User
-    from tinhso.documents import hooks, services
+    from tinhso.documents import hooks
 
     hooks.register_signing_backend(None)  # the soak is about the exchange, not PAdES
-    organ = OrganIdentifier.objects.get(value="000.00.00.H33").organ
-    office = OrganIdentifier.objects.get(value="000.00.01.H33").organ
-    drafter = User.objects.get(username="chuyenvien.tinh")
-    leader = User.objects.get(username="lanhdao.tinh").official
-    clerk = User.objects.get(username="vanthu.tinh")
     kill_at = sorted(rng.sample(range(1, args.documents), min(args.kills, args.documents - 1)))
     restarts: list[threading.Thread] = []
     started = time.monotonic()
@@ -227,24 +269,11 @@ def send_documents(args: argparse.Namespace, node2: Node, rng: random.Random) ->
             print(f"  document {i}: node 2 killed (SIGKILL), back in {down:.1f} s")
             restarts.append(node2.restart_after(down))
         to = THERE[i % len(THERE)]
-        document = services.draft_create(
-            organ=organ,
-            actor=drafter,
-            doc_type="official_letter",
+        issue_and_distribute(
             summary=f"V/v kiểm thử liên thông văn bản, lần {i + 1}",
-            drafting_unit=office,
-            signer=leader,
-            signing_marker="TM.",
-            on_behalf_of="Ủy ban nhân dân",
-            signer_title="Chủ tịch",
-            recipients=[services.RecipientSpec(identifier=to, name=f"Cơ quan {to}")],
+            to=[to],
             upload=(f"cv-{i + 1}.pdf", pdf(rng, args.attachment_kb)),
         )
-        services.submit_for_review(document=document, actor=drafter, approver=leader)
-        services.review(document=document, actor=leader.user, agree=True)
-        services.sign(document=document, actor=leader.user)
-        services.issue(document=document, actor=clerk)
-        services.distribute(document=document, actor=clerk)
         reset_queries()
         if (i + 1) % max(args.documents // 10, 1) == 0:
             rate = (i + 1) / (time.monotonic() - started)
@@ -358,21 +387,11 @@ def main(argv: list[str] | None = None) -> int:
     import django
 
     django.setup()
-    from tinhso.exchange import twonode
-
     nodes: list[Node] = []
     figures: dict[str, Any] = {}
     failures = ["aborted"]
     try:
-        twonode.seed_province(twonode.PROVINCES["kiengiang"])
-        twonode.pair_with(
-            env2,
-            name="haugiang",
-            base_url=f"http://127.0.0.1:{port2}",
-            peer_name="kiengiang",
-            peer_url=f"http://127.0.0.1:{port1}",
-            seed="haugiang",
-        )
+        pair_nodes(env2, port1, port2)
         nodes = [Node("node1", env1, port1, tmp), Node("node2", env2, port2, tmp)]
         for node in nodes:
             if not node.start():

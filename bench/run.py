@@ -11,6 +11,8 @@
 5. Official documents on PostgreSQL (bench/documents.py): 3,100,480 generated documents; full-
    text search against raw SQL, registering an incoming document against a bare INSERT,
    ingest (register, store, extract, index) against a bare insert loop.
+8. Exchange throughput (bench/exchange_throughput.py, in its own process): signed edXML
+   packages from one node's outbox to another node's inbox against a bare authenticated POST.
 
 Every figure is printed with the baseline measured in the same run and the ratio between
 them, since this 2-core machine is noisy: compare ratios and medians, not absolute times.
@@ -679,6 +681,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--reconcile", type=int, default=5_000, help="stale payments to reconcile (7b)"
     )
     parser.add_argument(
+        "--skip-exchange",
+        action="store_true",
+        help="skip the exchange throughput, node to node (PostgreSQL)",
+    )
+    parser.add_argument(
+        "--exchange-packages", type=int, default=1_000, help="packages node to node (8)"
+    )
+    parser.add_argument(
         "--duration",
         type=float,
         default=3.0,
@@ -763,6 +773,23 @@ def main(argv: Sequence[str] | None = None) -> int:
             duration=args.duration,
             reconcile=args.reconcile,
             keep_db=args.keep_db,
+        )
+    if not args.skip_exchange:  # its own process: it sets Django up as node 1
+        banner("8. Exchange throughput, node to node (bench/exchange_throughput.py)")
+        done = subprocess.run(
+            [
+                PYTHON,
+                str(ROOT / "bench" / "exchange_throughput.py"),
+                "--packages",
+                str(args.exchange_packages),
+            ],
+            cwd=ROOT,
+            check=False,
+        )
+        verdicts.add(
+            done.returncode == 0,
+            f"exchange throughput, {args.exchange_packages} packages node to node "
+            "(figures and checks printed above)",
         )
     if not args.skip_signatures:  # last: it sets Django up in this process
         from bench import signatures

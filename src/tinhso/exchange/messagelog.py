@@ -137,9 +137,12 @@ def append(
     return entry
 
 
-def record_sent(message: OutboxMessage, answer: dict[str, Any] | None = None) -> MessageLog:
+def record_sent(
+    message: OutboxMessage, answer: dict[str, Any] | None = None, *, size: int | None = None
+) -> MessageLog:
     """Log `message` as delivered (call it in the transaction that marks it sent); its bytes
-    stay on the outbox row."""
+    stay on the outbox row. `size`: their length when the caller has it (the row's bytes are
+    then not loaded again)."""
     return append(
         direction=Direction.SENT,
         message_id=message.message_id,
@@ -149,7 +152,7 @@ def record_sent(message: OutboxMessage, answer: dict[str, Any] | None = None) ->
         peer=message.peer.name if message.peer else "",
         document_id=message.document_id,
         package_sha256=message.sha256,
-        size=len(bytes(message.data)),
+        size=len(bytes(message.data)) if size is None else size,
         detail=json.dumps(answer or {}, sort_keys=True, ensure_ascii=False, default=str),
         package_in=Where.OUTBOX,
     )

@@ -14,8 +14,9 @@ import random
 import urllib.error
 import urllib.request
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -184,9 +185,21 @@ def _notify(message: OutboxMessage, ok: bool, error: str) -> None:
         listener(message.source_ref, str(message.message_id), ok, error)
 
 
+# What recording an outcome changes on the row: never the signed bytes, which stay as they
+# were enqueued (and are neither read again nor written back here).
+_OUTCOME_FIELDS = ("state", "attempts", "sent_at", "next_attempt_at", "last_error", "last_code")
+
+
 @transaction.atomic
-def _record(message_pk: int, result: Attempt, *, max_attempts: int) -> OutboxMessage:
-    message = OutboxMessage.objects.select_for_update().get(pk=message_pk)
+def _record(
+    message_pk: int, result: Attempt, *, max_attempts: int, size: int | None = None
+) -> OutboxMessage:
+    rows = OutboxMessage.objects.select_related("peer").defer("data")
+    if transaction.get_connection().features.has_select_for_update_of:
+        rows = rows.select_for_update(of=("self",))  # the message's row, not its peer's
+    else:
+        rows = rows.select_for_update()
+    message = rows.get(pk=message_pk)
     if message.state in (State.SENT, State.DEAD):  # another worker finished it meanwhile
         return message
     message.attempts += 1
@@ -201,9 +214,9 @@ def _record(message_pk: int, result: Attempt, *, max_attempts: int) -> OutboxMes
         else:
             message.state = State.FAILED
             message.next_attempt_at = now + timedelta(seconds=backoff(message.attempts))
-    message.save()
+    message.save(update_fields=_OUTCOME_FIELDS)
     if result.ok:  # logged in this transaction: a rolled-back outcome leaves no entry
-        messagelog.record_sent(message, result.answer)
+        messagelog.record_sent(message, result.answer, size=size)
     audit_record(
         action=f"exchange.{message.state}",
         obj=message,
@@ -214,11 +227,11 @@ def _record(message_pk: int, result: Attempt, *, max_attempts: int) -> OutboxMes
     return message
 
 
-def due() -> Any:
-    """Messages due for an attempt now, oldest first."""
+def due(at: datetime | None = None) -> Any:
+    """Messages due for an attempt now (or at `at`), oldest first."""
     return OutboxMessage.objects.filter(
         Q(state__in=[State.PENDING, State.FAILED]),
-        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=timezone.now()),
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=at or timezone.now()),
     ).order_by("next_attempt_at", "pk")
 
 
@@ -230,14 +243,59 @@ def send_one(message: OutboxMessage, *, max_attempts: int | None = None) -> Outb
         logger.warning(
             "exchange: %s to %s failed: %s", message.message_id, message.recipient_id, result.error
         )
-    return _record(message.pk, result, max_attempts=max_attempts or settings.EXCHANGE_MAX_ATTEMPTS)
+    return _record(
+        message.pk,
+        result,
+        max_attempts=max_attempts or settings.EXCHANGE_MAX_ATTEMPTS,
+        size=len(message.data),
+    )
+
+
+def lease_seconds() -> float:
+    """How long a claimed message is left to the worker that claimed it: one attempt's
+    HTTP timeout and a margin for recording its outcome."""
+    return float(settings.EXCHANGE_HTTP_TIMEOUT) + 10.0
+
+
+def claim(
+    *, limit: int = 1, skip: Iterable[int] = (), at: datetime | None = None
+) -> list[OutboxMessage]:
+    """Take up to `limit` messages due at `at` (now by default; oldest first, none of the
+    primary keys `skip`) for this worker: their next attempt moves a lease ahead
+    (`lease_seconds`), so other workers leave them alone while this one sends them; a worker
+    that dies leaves them due again when the lease ends. On PostgreSQL rows another worker
+    is claiming at the same moment are skipped, never waited for (SKIP LOCKED); SQLite
+    serialises writers anyway. Several workers thus share one outbox without sending a
+    message twice (the receiver would acknowledge a repeat, at the cost of a second
+    delivery)."""
+    skip = list(skip)
+    with transaction.atomic():
+        rows = due(at).select_for_update(skip_locked=True)
+        if skip:
+            rows = rows.exclude(pk__in=skip)
+        messages = list(rows[:limit])
+        if messages:
+            until = timezone.now() + timedelta(seconds=lease_seconds())
+            OutboxMessage.objects.filter(pk__in=[m.pk for m in messages]).update(
+                next_attempt_at=until
+            )
+    return messages
 
 
 def send_due(*, limit: int = 500) -> dict[str, int]:
-    """The worker's round: attempt every due message once (up to `limit`). Returns counts by
-    resulting state."""
+    """The worker's round: attempt every due message once (up to `limit`), each claimed
+    just before its attempt, so that several workers can run side by side. What becomes due
+    during the round (a message enqueued meanwhile, a retry) waits for the next round.
+    Returns counts by resulting state."""
     counts = {State.SENT: 0, State.FAILED: 0, State.DEAD: 0}
-    for message in list(due()[:limit]):
+    started = timezone.now()
+    tried: list[int] = []
+    while len(tried) < limit:
+        claimed = claim(skip=tried, at=started)
+        if not claimed:
+            break
+        message = claimed[0]
+        tried.append(message.pk)
         outcome = send_one(message)
         counts[State(outcome.state)] = counts.get(State(outcome.state), 0) + 1
     return {str(k): v for k, v in counts.items()}

@@ -85,7 +85,7 @@ def _days(oldest: datetime) -> list[date]:
     return [first + timedelta(days=n) for n in range((today - first).days + 1)]
 
 
-def _listed(gw: Gateway, days: list[date]) -> dict[str, Notice]:
+def listed(gw: Gateway, days: list[date]) -> dict[str, Notice]:
     """The gateway's word by order id over `days` (the latest day's row wins)."""
     listed: dict[str, Notice] = {}
     for day in days:
@@ -97,7 +97,7 @@ def _listed(gw: Gateway, days: list[date]) -> dict[str, Notice]:
 def _reconcile_gateway(gw: Gateway, rows: list[tuple[int, str, datetime]]) -> Counter[str]:
     counts: Counter[str] = Counter()
     try:
-        listed = _listed(gw, _days(min(created for _pk, _ref, created in rows)))
+        words_by_ref = listed(gw, _days(min(created for _pk, _ref, created in rows)))
     except NotImplementedError:
         for payment in Payment.objects.filter(pk__in=[pk for pk, _ref, _c in rows]):
             counts[payment_reconcile(payment=payment)] += 1
@@ -112,7 +112,7 @@ def _reconcile_gateway(gw: Gateway, rows: list[tuple[int, str, datetime]]) -> Co
         return counts
     words, unseen = [], []
     for pk, txn_ref, _created in rows:
-        notice = listed.get(txn_ref)
+        notice = words_by_ref.get(txn_ref)
         if notice is None or notice.status == "pending":
             unseen.append(pk)
         else:

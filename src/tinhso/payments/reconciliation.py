@@ -1,7 +1,8 @@
 """The daily reconciliation report of one organ (báo cáo đối soát): every payment of the day
 with its state, gateway, amount, receipt and refund, the totals per gateway and state, each
-payment matched against what its gateway says (the gateway's query interface: the
-simulators' records on a demo server), and the payment requests raised or paid that day.
+payment matched against what its gateway says (the gateway's reconciliation list of the days
+the payments began, `pending.listed`; a gateway without one is queried payment by payment;
+the simulators' records on a demo server), and the payment requests raised or paid that day.
 
 A payment belongs to the day (Vietnam time) when it was started or settled on it. Reads
 only; the gateway queries change nothing (a mismatch is shown, the reconciliation job and
@@ -15,14 +16,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tinhso.core.reporting import VN
 from tinhso.directory.models import Organ
 from tinhso.payments.gateways import get_gateway
-from tinhso.payments.gateways.base import GatewayError, GatewayTimeout, Malformed
+from tinhso.payments.gateways.base import GatewayError, GatewayTimeout, Malformed, Notice
 from tinhso.payments.models import STATE_LABELS, Payment, PaymentRequest, Receipt
+from tinhso.payments.pending import listed
 from tinhso.payments.states import PaymentState
 
 MATCH_LABELS = {
@@ -107,13 +110,39 @@ def _ask_gateway(line: Line) -> None:
     except (GatewayTimeout, GatewayError, Malformed, KeyError) as error:
         line.match, line.note = "unreachable", str(error)[:200]
         return
+    _told(line, notice)
+
+
+def _told(line: Line, notice: Notice) -> None:
     line.gateway_status, line.gateway_amount = notice.status, notice.amount
     _match(line)
 
 
+def _check(lines: list[Line]) -> None:
+    """Match every line against its gateway's list (one call per gateway, day and page)."""
+    by_gateway: dict[str, list[Line]] = defaultdict(list)
+    for line in lines:
+        by_gateway[line.payment.gateway].append(line)
+    for name, group in by_gateway.items():
+        days = sorted({timezone.localdate(line.payment.created_at) for line in group})
+        try:
+            words = listed(get_gateway(name), days)
+        except NotImplementedError:
+            for line in group:
+                _ask_gateway(line)
+            continue
+        except (GatewayTimeout, GatewayError, Malformed, KeyError) as error:
+            for line in group:
+                line.match, line.note = "unreachable", str(error)[:200]
+            continue
+        for line in group:
+            ref = line.payment.txn_ref
+            _told(line, words.get(ref) or Notice(txn_ref=ref, status="pending", amount=None))
+
+
 def daily_report(*, organ: Organ, day: date, check_gateway: bool = True) -> DailyReport:
-    """The report of `organ` for `day`; `check_gateway` asks each gateway about each payment
-    (one query per payment, within the gateway's timeout)."""
+    """The report of `organ` for `day`; `check_gateway` matches each payment against what its
+    gateway says (its reconciliation lists, within the gateway's timeout)."""
     start, end = day_bounds(day)
     in_day = Q(created_at__gte=start, created_at__lt=end) | Q(
         settled_at__gte=start, settled_at__lt=end
@@ -123,17 +152,21 @@ def daily_report(*, organ: Organ, day: date, check_gateway: bool = True) -> Dail
         .select_related("request__applicant", "receipt")
         .order_by("created_at", "pk")
     )
-    lines: list[Line] = []
+    lines = [
+        Line(
+            payment=payment,
+            receipt=getattr(payment, "receipt", None),
+            refunded=payment.amount if payment.state == PaymentState.REFUNDED else 0,
+        )
+        for payment in payments
+    ]
+    if check_gateway:
+        _check(lines)
     report = DailyReport(organ=organ, day=day, lines=lines, requests=[], checked=check_gateway)
     by_gateway_state: dict[tuple[str, str], Total] = defaultdict(Total)
     by_gateway: dict[str, Total] = defaultdict(Total)
-    for payment in payments:
-        receipt = getattr(payment, "receipt", None)
-        refunded = payment.amount if payment.state == PaymentState.REFUNDED else 0
-        line = Line(payment=payment, receipt=receipt, refunded=refunded)
-        if check_gateway:
-            _ask_gateway(line)
-        lines.append(line)
+    for line in lines:
+        payment, refunded = line.payment, line.refunded
         cell = by_gateway_state[(payment.gateway, payment.state)]
         cell.count += 1
         cell.amount += payment.amount

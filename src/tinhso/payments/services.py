@@ -175,7 +175,7 @@ def notification_receive(
     payload: dict[str, Any] = dict(params)
     if body:
         payload["body"] = body.decode("utf-8", "replace")[:4000]
-    payment: Payment | None = None
+    payment_pk: int | None = None
     notice: Notice | None = None
     refunds: list[Word] = []
     with transaction.atomic():
@@ -186,10 +186,11 @@ def notification_receive(
         except Malformed:
             outcome = Outcome.MALFORMED
         else:
-            payment = selectors.payment_by_ref(txn_ref=notice.txn_ref)
+            found = Payment.objects.filter(txn_ref=notice.txn_ref).values_list("pk", "gateway")
+            payment_pk, payment_gateway = found.first() or (None, "")
             max_age = timedelta(seconds=settings.PAYMENT_NOTICE_MAX_AGE_SECONDS)
-            if payment is None or payment.gateway != gateway:
-                outcome, payment = Outcome.UNKNOWN_ORDER, None
+            if payment_pk is None or payment_gateway != gateway:
+                outcome, payment_pk = Outcome.UNKNOWN_ORDER, None
             elif notice.issued_at is not None and abs(_now() - notice.issued_at) > max_age:
                 outcome = Outcome.REPLAY
             elif GatewayNotification.objects.filter(
@@ -200,14 +201,14 @@ def notification_receive(
                 outcome = Outcome.REPLAY if gw.one_time_notices else Outcome.DUPLICATE
             else:
                 (outcome,), refunds = settlement.settle_words(
-                    [Word(payment.pk, notice)], cause="notification"
+                    [Word(payment_pk, notice)], cause="notification"
                 )
         GatewayNotification.objects.create(
             gateway=gateway,
             txn_ref=notice.txn_ref if notice else str(params.get("vnp_TxnRef", ""))[:40],
             digest=notice.digest if notice else "",
             outcome=outcome,
-            payment=payment,
+            payment_id=payment_pk,
             remote_addr=remote_addr[:45],
             payload=payload,
         )

@@ -24,8 +24,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Subquery
+from django.db import connection, transaction
 from django.utils import timezone
 
 from tinhso.core.models import AuditEntry
@@ -82,13 +81,10 @@ class Writes:
         )
 
     def flush(self) -> None:
-        if self.payments:
-            Payment.objects.bulk_update(
-                list(self.payments.values()),
-                ["state", "settled_at", "gateway_txn_no", "bank_code"],
-            )
-        if self.requests:
-            PaymentRequest.objects.bulk_update(list(self.requests.values()), ["paid_at"])
+        _update(
+            Payment, self.payments.values(), ["state", "settled_at", "gateway_txn_no", "bank_code"]
+        )
+        _update(PaymentRequest, self.requests.values(), ["paid_at"])
         PaymentEvent.objects.bulk_create(self.events)
         AuditEntry.objects.bulk_create(self.audits)
         for payment in self.paid:
@@ -96,19 +92,43 @@ class Writes:
         receipts.issue_after_commit([payment.pk for payment in self.paid])
 
 
+def _update(model: Any, rows: Iterable[Any], fields: list[str]) -> None:
+    """Write `fields` of `rows`: a plain UPDATE for a row or two (a notification), one
+    `bulk_update` for a batch (compiling its CASE expressions costs more than it saves on
+    one row)."""
+    rows = list(rows)
+    if len(rows) > 2:
+        model.objects.bulk_update(rows, fields)
+        return
+    for row in rows:
+        model.objects.filter(pk=row.pk).update(**{name: getattr(row, name) for name in fields})
+
+
 def _locked(pks: Iterable[int]) -> dict[int, Payment]:
-    """The payments `pks` with their requests, both rows locked (requests first)."""
+    """The payments `pks` with their requests, both rows locked (requests first, each in key
+    order). Two fixed statements written out: on a notification the ORM's compiling of the
+    equivalent querysets cost more than the rest of the settlement (bench/README.md, 7a)."""
     pks = sorted(set(pks))
-    of_payments = Payment.objects.filter(pk__in=pks).values("request_id")
+    marks = ", ".join(["%s"] * len(pks))
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    quote = connection.ops.quote_name
+    requests_table, payments_table = (
+        quote(PaymentRequest._meta.db_table),
+        quote(Payment._meta.db_table),
+    )
     requests = {
         request.pk: request
-        for request in PaymentRequest.objects.select_for_update(of=("self",))
-        .select_related("organ", "applicant", "procedure")
-        .filter(pk__in=Subquery(of_payments))
-        .order_by("pk")
+        for request in PaymentRequest.objects.raw(
+            f"SELECT * FROM {requests_table} WHERE id IN "  # noqa: S608 (fixed names)
+            f"(SELECT request_id FROM {payments_table} WHERE id IN ({marks})) ORDER BY id{lock}",
+            pks,
+        )
     }
     payments = {}
-    for payment in Payment.objects.select_for_update().filter(pk__in=pks).order_by("pk"):
+    for payment in Payment.objects.raw(
+        f"SELECT * FROM {payments_table} WHERE id IN ({marks}) ORDER BY id{lock}",  # noqa: S608
+        pks,
+    ):
         payment.request = requests[payment.request_id]
         payments[payment.pk] = payment
     return payments

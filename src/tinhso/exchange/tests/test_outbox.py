@@ -145,3 +145,38 @@ def test_the_status_command_describes_a_message(recorded, capsys):
     out = capsys.readouterr().out
     assert '"state": "sent"' in out
     assert '"direction": "out"' in out
+
+
+def test_workers_claim_different_messages_and_a_lease_ends(recorded, settings):
+    """Several senders share one outbox (bench/exchange_throughput.py runs four): a claimed
+    message is left to its worker until its lease ends, then it is due again (its worker
+    died); a sent message is never claimed again."""
+    settings.EXCHANGE_HTTP_TIMEOUT = 5
+    local_organ(HERE)
+    first, second = (
+        outbox.enqueue(
+            package=document_package(sender=HERE, to=HERE, number=str(n)), recipient_id=HERE
+        )
+        for n in (1, 2)
+    )
+    claimed = [outbox.claim(), outbox.claim(), outbox.claim()]
+    assert [[m.pk for m in batch] for batch in claimed] == [[first.pk], [second.pk], []]
+    first.refresh_from_db()
+    lease = first.next_attempt_at - timezone.now()
+    assert timedelta(seconds=13) < lease <= timedelta(seconds=15)  # timeout + 10 s
+    later = timezone.now() + timedelta(seconds=16)
+    assert [m.pk for m in outbox.claim(limit=5, at=later)] == [first.pk, second.pk]
+    outbox.send_one(first)
+    assert [m.pk for m in outbox.claim(limit=5, at=later + lease)] == [second.pk]
+    assert InboxMessage.objects.count() == 1
+
+
+def test_a_round_attempts_each_message_once_even_when_it_fails_fast(stranger, settings):
+    """What becomes due during a round (a retry with a short backoff) waits for the next."""
+    settings.EXCHANGE_RETRY_BASE_SECONDS = 0
+    local_organ(HERE)
+    make_peer("down", identity=stranger, organs=[THERE], key="k", url="http://127.0.0.1:9")
+    message = outbox.enqueue(package=document_package(sender=HERE, to=THERE), recipient_id=THERE)
+    assert outbox.send_due() == {"sent": 0, "failed": 1, "dead": 0}
+    message.refresh_from_db()
+    assert message.attempts == 1
