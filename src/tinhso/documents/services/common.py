@@ -89,9 +89,11 @@ def record(
     note: str = "",
     data: dict[str, Any] | None = None,
     audit: str = "",
+    index: bool = True,
 ) -> DocumentEvent:
     """Save `obj` (bumping its version), append its history row and the audit entry, and
-    rewrite its search index entry."""
+    rewrite its search index entry (unless `index` is False: a caller that writes more of
+    the same document in this transaction indexes it once, at the end)."""
     obj.version += 1
     obj.save()
     subject = {"document": obj} if isinstance(obj, Document) else {"incoming": obj}
@@ -107,7 +109,8 @@ def record(
     )
     prefix = "document" if isinstance(obj, Document) else "incoming_document"
     audit_record(action=audit or f"{prefix}.{action}", obj=obj, actor=actor, data=data)
-    indexing.index(obj)  # the search index follows every action, in its transaction
+    if index:
+        indexing.index(obj)  # the search index follows every action, in its transaction
     return event
 
 
@@ -180,10 +183,11 @@ def store_file(
     data: bytes,
     content_type: str,
     actor: Any,
+    index: bool = True,
 ) -> DocumentFile:
     """Store `data` under its SHA-256 as a file of `owner` (checked by the caller); its text
     is extracted (once per content, within limits, never failing on a bad file) and the
-    owner's search entry rewritten."""
+    owner's search entry rewritten (unless `index` is False, as in `record`)."""
     refuse_classified(owner.confidentiality)
     digest = hashlib.sha256(data).hexdigest()
     owner_field = "document" if isinstance(owner, Document) else "incoming"
@@ -200,7 +204,8 @@ def store_file(
     stored.save()
     if not is_classified(owner.confidentiality):  # never read (refused above), never indexed
         indexing.extract_stored(sha256=digest, data=data)
-        indexing.index(owner)
+        if index:
+            indexing.index(owner)
     return stored
 
 

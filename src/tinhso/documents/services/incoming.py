@@ -18,6 +18,7 @@ from tinhso.directory.permissions import Action as Permission
 from tinhso.directory.permissions import can
 from tinhso.documents import hooks
 from tinhso.documents.models import Document, DocumentFile, IncomingDocument, Recipient
+from tinhso.documents.search import indexing
 from tinhso.documents.services.common import (
     DocumentError,
     calendar,
@@ -63,8 +64,18 @@ def _step(
     from_state: str,
     note: str = "",
     data: dict[str, Any] | None = None,
+    index: bool = True,
 ) -> None:
-    record(incoming, action=action, from_state=from_state, actor=actor, at=at, note=note, data=data)
+    record(
+        incoming,
+        action=action,
+        from_state=from_state,
+        actor=actor,
+        at=at,
+        note=note,
+        data=data,
+        index=index,
+    )
     _announce(incoming, at)
 
 
@@ -89,8 +100,14 @@ def _check_files(files: Sequence[tuple[str, bytes]]) -> list[tuple[str, bytes, s
 
 
 def _store_files(
-    incoming: IncomingDocument, checked: list[tuple[str, bytes, str]], actor: Any
+    incoming: IncomingDocument,
+    checked: list[tuple[str, bytes, str]],
+    actor: Any,
+    *,
+    index: bool = True,
 ) -> None:
+    """Store the checked files; the search entry is rewritten once, after the last (unless
+    `index` is False: a step that follows in the transaction indexes it)."""
     for name, data, content_type in checked:
         store_file(
             owner=incoming,
@@ -99,7 +116,10 @@ def _store_files(
             data=data,
             content_type=content_type,
             actor=actor,
+            index=False,
         )
+    if checked and index:
+        indexing.index(incoming)
 
 
 def arrive_internal(*, recipient: Recipient, actor: Any, at: datetime) -> IncomingDocument:
@@ -186,8 +206,8 @@ def receive_from_exchange(
                 urgency=urgency,
                 arrived_at=at,
             )
-            _step(incoming, "arrive", None, at, from_state="")
-            _store_files(incoming, checked, None)
+            _step(incoming, "arrive", None, at, from_state="", index=not checked)
+            _store_files(incoming, checked, None)  # indexed once, with the files' text
     except IntegrityError:
         return IncomingDocument.objects.get(organ=organ, exchange_ref=exchange_ref), False
     return incoming, True
@@ -238,8 +258,9 @@ def receive_paper(
         confidentiality=confidentiality,
         arrived_at=at,
     )
-    _step(incoming, "arrive", actor, at, from_state="")
-    _store_files(incoming, checked, actor)
+    # The search entry written once, by the last write of the transaction.
+    _step(incoming, "arrive", actor, at, from_state="", index=not (checked or register))
+    _store_files(incoming, checked, actor, index=not register)
     if register:
         _register(incoming, actor, at)
     return incoming

@@ -303,3 +303,37 @@ def test_exchange_reports_on_outside_recipients(org):
     assert not exchange_queue().exists()
     with pytest.raises(services.DocumentError):
         services.recipient_status_update(recipient=line, code="99")
+
+
+@pytest.mark.parametrize("register", [True, False])
+def test_an_arrival_writes_its_search_entry_once_with_the_files_text(org, register):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tinhso.documents.models import SearchEntry
+    from tinhso.documents.search import indexing
+
+    with CaptureQueriesContext(connection) as ctx:
+        paper = services.receive_paper(
+            organ=org["province"],
+            actor=org["clerk"].user,
+            sender_name="Công an tỉnh",
+            summary="Đề nghị phối hợp",
+            files=[("scan.pdf", PDF), ("phu-luc.pdf", PDF + b"%2\n")],
+            register=register,
+        )
+        received, _new = services.receive_from_exchange(
+            organ=org["justice"],
+            exchange_ref="pkg-once",
+            sender_name="Bộ Tư pháp",
+            summary="Nghị định về ...",
+            files=[("nghi-dinh.pdf", PDF)],
+        )
+    table = SearchEntry._meta.db_table
+    writes = [q for q in ctx.captured_queries if q["sql"].startswith(f'INSERT INTO "{table}"')]
+    assert len(writes) == 2  # one per document, whatever its files and steps
+    for incoming in (paper, received):  # and what it wrote is the whole entry
+        entry = SearchEntry.objects.get(incoming=incoming)
+        expected = indexing.incoming_values(IncomingDocument.objects.get(pk=incoming.pk))
+        expected.pop("indexed_at")
+        assert {k: getattr(entry, k) for k in expected} == expected
