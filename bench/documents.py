@@ -4,11 +4,14 @@ report's 3,100,480 documents (see bench/README.md, 5).
     .venv/bin/python bench/documents.py                        # 3,100,480 documents
     .venv/bin/python bench/documents.py --documents 200000     # a quicker run
     .venv/bin/python bench/documents.py --keep-db              # keep the database, reuse it
+    .venv/bin/python bench/documents.py --keep-db --only search   # 5a alone on the kept database
 
 The database (`tinhso_bench_docs` on 127.0.0.1:5432, role tinhso; BENCH_DOCS_DB_NAME to name
 another) is made anew: migrate, `tinhso seed --scale full`
 with its year of documents (`documents.yeardemo`, `DEMO_YEAR_DOCUMENTS` set to --documents:
-COPY, the secondary indexes built after the load; timed by the seed), then VACUUM ANALYZE.
+COPY, the secondary indexes built after the load; timed by the seed), then the entries put in
+order of date on disk (CLUSTER, as a register written day after day has them) and VACUUM
+ANALYZE.
 Checks of the data, then:
 
 a. search: `search_documents` and `GET /api/v1/documents/search` (Django test client, whole
@@ -87,6 +90,20 @@ def worker_vacuum() -> dict[str, Any]:
         cursor.execute("SELECT pg_size_pretty(pg_total_relation_size('documents_searchentry'))")
         index_size = cursor.fetchone()[0]
     return {"seconds": time.perf_counter() - started, "size": size, "index_size": index_size}
+
+
+def worker_cluster() -> dict[str, Any]:
+    """Put the search entries in order of date on disk, as a register filled day after day
+    holds them (the year's generator writes them organ by organ): CLUSTER on the date index,
+    which rewrites the table and rebuilds its indexes."""
+    _django()
+    from django.db import connection
+
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("SET maintenance_work_mem = '1GB'")
+        cursor.execute("CLUSTER documents_searchentry USING documents_search_dated")
+    return {"seconds": time.perf_counter() - started}
 
 
 def worker_books() -> dict[str, int]:
@@ -213,6 +230,7 @@ from bench.documents_measure import (  # noqa: E402
 )
 
 WORKERS = {
+    "cluster": worker_cluster,
     "vacuum": worker_vacuum,
     "books": worker_books,
     "count": worker_count,
@@ -270,6 +288,7 @@ def bench_documents(
     rounds: int = 5,
     ingest_seconds: float = 10.0,
     ingest_workers: int = 2,
+    only: str = "",
 ) -> None:
     banner(f"5. Official documents on PostgreSQL ({DB_NAME}), {documents:,} documents")
     try:
@@ -306,6 +325,7 @@ def bench_documents(
             rounds=rounds,
             ingest_seconds=ingest_seconds,
             ingest_workers=ingest_workers,
+            only=only,
         )
     except Exception as error:
         verdicts.add(False, f"documents benchmark aborted: {type(error).__name__}: {error}")
@@ -330,6 +350,8 @@ def _load(verdicts: Verdicts, env: dict[str, str], documents: int) -> None:
     print(f"  seed --scale full: {fmt_s(time.perf_counter() - started)}", flush=True)
     year = [line.strip() for line in out.splitlines() if "year of documents" in line]
     print("  " + (year[0] if year else "no year of documents in the seed's output"), flush=True)
+    clustered = run_worker("cluster", env)
+    print(f"  CLUSTER by date {fmt_s(clustered['seconds'])}", flush=True)
     vacuum = run_worker("vacuum", env)
     print(
         f"  VACUUM ANALYZE {fmt_s(vacuum['seconds'])}; database {vacuum['size']}, of which the "
@@ -359,7 +381,23 @@ def _measure(
     rounds: int,
     ingest_seconds: float,
     ingest_workers: int,
+    only: str = "",
 ) -> None:
+    if only in ("", "search"):
+        _measure_search(verdicts, env, rounds=rounds)
+    if only in ("", "register"):
+        _measure_register(verdicts, env)
+    if only in ("", "ingest"):
+        _measure_ingest(
+            verdicts,
+            env,
+            rounds=rounds,
+            ingest_seconds=ingest_seconds,
+            ingest_workers=ingest_workers,
+        )
+
+
+def _measure_search(verdicts: Verdicts, env: dict[str, str], *, rounds: int) -> None:
     banner("5a. Full-text search")
     result = run_worker("search", env, rounds)
     for line in result["lines"]:
@@ -392,6 +430,8 @@ def _measure(
         f"({result['mismatches']} searches differ)",
     )
 
+
+def _measure_register(verdicts: Verdicts, env: dict[str, str]) -> None:
     banner("5b. Registering an incoming document")
     result = run_worker("register", env, 300)
     ours, bare = statistics.median(result["ours"]), statistics.median(result["bare"])
@@ -408,6 +448,15 @@ def _measure(
         f"{'yes' if result['numbers_ok'] else 'NO'}",
     )
 
+
+def _measure_ingest(
+    verdicts: Verdicts,
+    env: dict[str, str],
+    *,
+    rounds: int,
+    ingest_seconds: float,
+    ingest_workers: int,
+) -> None:
     banner("5c. Ingest: register, store a PDF, extract and index its text")
     rates: dict[str, list[float]] = {"batch": [], "one": [], "bare": []}
     sample: list[Any] = []
@@ -487,6 +536,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     add_arguments(parser)
     parser.add_argument("--keep-db", action="store_true", help=f"keep {DB_NAME}, reuse it")
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument(
+        "--only",
+        choices=("search", "register", "ingest"),
+        default="",
+        help="measure only 5a (search), 5b (register) or 5c (ingest)",
+    )
     args, rest = parser.parse_known_args(argv)
     if args.worker:
         print(json.dumps(WORKERS[args.worker](*json.loads(rest[0])), default=str))
@@ -501,6 +556,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         rounds=args.rounds,
         ingest_seconds=args.ingest_seconds,
         ingest_workers=args.ingest_workers,
+        only=args.only,
     )
     return verdicts.summary()
 

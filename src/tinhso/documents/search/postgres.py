@@ -10,14 +10,19 @@ which takes the words for independent, cannot tell. So:
   (migration 0004): `xo12` organ 12, `xw…` drafting unit, `xa…` assignee, `xr` `xs` `xk` `xt`
   direction, state, urgency and type, `xd20201231` the day, `xm202012` the month.
 - The GIN index is asked for the query's *rare* words (less frequent than RARE in the column's
-  statistics), the searcher's organs (up to FACET_ORGANS), the filters and a window of days:
-  the newest day, eight days, three months, then everything, until a window holds enough
-  matches. Each window runs from its start to the newest date indexed, so its newest matches
-  are the newest of all.
+  statistics; else the two rarest), the searcher's organs (a facet of fewer than SCOPE_TOKENS
+  alternatives; a wider scope is left to the SQL conditions and the organs' index), the filters
+  and disjoint windows of days, newest first: the newest day, then as many days back as the
+  rate of matches found so far says are missing, until the windows hold enough matches or
+  the last one (everything older) has been asked. Windows are disjoint, so no row is read
+  twice, and their matches, newest window first, are in order.
 - Every candidate row is then tested against the whole query (`ts_match_vq`, which the planner
   cannot turn into an index condition); the vector is kept in the row for that.
-- A query of common words only, over a wide scope, walks the date index instead, newest first,
-  testing rows until it has enough or has tested WALK_ROWS.
+- Over a wide scope, when the statistics expect the matches among the newest rows (common
+  words: "thực hiện"), the date index is walked instead, newest first, testing rows until
+  there are enough or WALK_ROWS have been tested.
+- The rows are best in order of date on disk, as a register written day after day has them:
+  a window's postings in the index and its rows are then neighbours.
 
 The SQL conditions (`query.visible_entries`, the filters) decide exactly; facets and rare words
 only narrow what the index returns.
@@ -25,6 +30,7 @@ only narrow what the index returns.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -41,16 +47,27 @@ from tinhso.documents.models import SearchEntry
 from tinhso.documents.search import text
 from tinhso.documents.search.sql import TSQUERY, EntrySQL
 
-# A scope of more organs than this is left to the SQL conditions: a facet of hundreds of
-# alternatives narrows nothing a province-wide searcher would notice.
+# A scope of more organs than this has no facet at all (hundreds of alternatives narrow nothing
+# a province-wide searcher would notice) and may walk the date index.
 FACET_ORGANS = 64
+# A scope facet of fewer alternatives than this is asked of the index; a longer one is left to
+# the SQL conditions (and the organs' own index).
+SCOPE_TOKENS = 8
 # A word in more than this share of the documents is tested on the rows, not asked of the
 # index (whose cost grows with the postings of each word).
 RARE = 0.02
-# Rows a walk of the date index tests at most before the windows take over.
+# Rows a walk of the date index tests at most before the windows take over; it is tried when
+# the statistics expect the matches within half of them.
 WALK_ROWS = 15_000
 STATS_SECONDS = 600
-WEEK = 7
+# Windows of days: the first is the newest day; each next one reaches back as far as the rate
+# of matches found so far says is missing (times MARGIN; GROWTH times the days covered when
+# none was found); up to DAY_FACETS days are asked as days, longer ones as months; a window
+# longer than WINDOW_DAYS is the last: everything older, without a date facet.
+MARGIN = 1.3
+GROWTH = 8
+DAY_FACETS = 16
+WINDOW_DAYS = 100
 _stats: dict[str, Any] = {"at": -STATS_SECONDS, "shares": {}}
 
 FULL_MATCH = "ts_match_vq({t}.vector, " + TSQUERY + ")"
@@ -90,23 +107,28 @@ def _day(value: date) -> str:
     return facet("d", value.strftime("%Y%m%d"))
 
 
-def windows(newest: date, date_from: date | None) -> Iterator[str | None]:
-    """Facets of growing windows of days ending at `newest`, the newest date indexed (so each
-    window holds every document dated from its start on); None for no window at all, last,
-    or as soon as a window would reach back to `date_from`."""
-    months = [newest.replace(day=1)]
-    for _ in range(2):
-        months.append((months[-1] - timedelta(days=1)).replace(day=1))
-    spans = [
-        (newest, _day(newest)),
-        (newest - timedelta(days=WEEK), _any([_day(newest - timedelta(days=d)) for d in range(8)])),
-        (months[-1], _any([facet("m", m.strftime("%Y%m")) for m in months])),
-    ]
-    for start, tokens in spans:
-        if date_from is not None and start <= date_from:
-            break
-        yield tokens
-    yield None
+def window_facet(lower: date, upper: date) -> str:
+    """The facets of the days `lower`–`upper`: each day's for a short window, else each month's
+    it touches (a superset: the SQL condition on the date is exact)."""
+    days = (upper - lower).days + 1
+    if days <= DAY_FACETS:
+        return _any([_day(upper - timedelta(days=d)) for d in range(days)])
+    months, month = [], upper.replace(day=1)
+    while month >= lower.replace(day=1):
+        months.append(facet("m", month.strftime("%Y%m")))
+        month = (month - timedelta(days=1)).replace(day=1)
+    return _any(months)
+
+
+def next_span(found: int, covered: int, limit: int) -> int:
+    """The days of the next window: what is still missing at the rate of matches per day found
+    so far, with a margin; GROWTH times the days covered when none was found; at least half
+    the days covered, so that the windows end (capping the growth when a few were found
+    measured slower: more windows, each reading its postings)."""
+    if found == 0:
+        return covered * GROWTH
+    wanted = math.ceil((limit - found) * covered / found * MARGIN)
+    return max(1, -(-covered // 2), wanted)
 
 
 def word_shares() -> dict[str, float]:
@@ -168,6 +190,13 @@ def indexed_words(groups: list[list[str]], *, least: bool = False) -> str:
     return alternatives[0] if len(alternatives) == 1 else _any(alternatives)
 
 
+def rare_words(groups: list[list[str]]) -> bool:
+    """True when every `or` alternative has a word the column's statistics do not list among
+    its most common (rarer than any they list)."""
+    shares = word_shares()
+    return bool(groups) and all(any(w not in shares for w in words) for words in groups)
+
+
 @contextmanager
 def bitmap_scans() -> Iterator[None]:
     """Within this block, the planner reads the entries through their indexes' bitmaps only,
@@ -200,10 +229,19 @@ def newest_date() -> date | None:
         return found
 
 
+def expected_share(groups: list[list[str]], facets: list[str]) -> float:
+    """The share of the entries expected to hold the words of some alternative and the facets,
+    from the column's statistics, taking them for independent (a word the statistics do not
+    list is rare: 0)."""
+    shares = word_shares()
+    given = math.prod(shares.get(f, 0.0) for f in facets)
+    return given * max((math.prod(shares.get(w, 0.0) for w in g) for g in groups), default=0)
+
+
 def _walk(entries: QuerySet[SearchEntry], query: text.Query, limit: int) -> list[int] | None:
     """The newest `limit` matches found by walking the date index newest first and testing
     each row in scope; None when the newest WALK_ROWS rows in scope did not hold them (the
-    words are rarer together than each of them is)."""
+    windows then find them)."""
     recent = entries.annotate(vector=EntrySQL("{t}.vector", [], TextField()))
     recent = recent.order_by("-dated", "-id").values("id", "dated", "vector")[:WALK_ROWS]
     sql, params = recent.query.sql_with_params()
@@ -215,9 +253,48 @@ def _walk(entries: QuerySet[SearchEntry], query: text.Query, limit: int) -> list
             [*params, query.text, limit],
         )
         found = [row[0] for row in cursor.fetchall()]
-    if len(found) >= limit or entries.values("id")[: WALK_ROWS + 1].count() <= WALK_ROWS:
-        return found
-    return None
+    return found if len(found) >= limit else None
+
+
+def _newest(
+    ordered: QuerySet[SearchEntry],
+    static: list[str],
+    scope: str | None,
+    newest: date,
+    date_from: date | None,
+    limit: int,
+    *,
+    rare: bool = False,
+) -> list[int]:
+    """The ids of the newest `limit` rows of `ordered` (newest first), asking the index for the
+    `static` facets and words and disjoint windows of days, newest first, until they hold
+    `limit` or the last window (everything older) has been asked; at once with `rare` words
+    (the statistics do not list them: fewer postings than a window of days). The `scope`
+    facet is asked too when it has few alternatives: the index evaluates the whole query for
+    every posting of the rarest alternatives, and a scope of many small organs would make
+    those many and the query long (the organs' own index narrows instead, through the SQL
+    condition)."""
+    found: list[int] = []
+    upper, span, covered = newest, WINDOW_DAYS + 1 if rare else 1, 0
+    few = scope is not None and scope.count("|") < SCOPE_TOKENS
+    with bitmap_scans():
+        while True:
+            lower = upper - timedelta(days=span - 1)
+            last = span > WINDOW_DAYS or (date_from is not None and lower <= date_from)
+            window = None if last else window_facet(lower, upper)
+            rows = ordered.filter(dated__lte=upper)
+            if not last:
+                rows = rows.filter(dated__gte=lower)
+            asked = scope if few else None
+            lexemes = " & ".join(f"({f})" for f in (asked, *static, window) if f)
+            if lexemes:
+                rows = rows.filter(EntrySQL(INDEXED, [lexemes], BooleanField()))
+            found += rows[: limit - len(found)]
+            if last or len(found) >= limit:
+                return found
+            covered += span
+            span = next_span(len(found), covered, limit)
+            upper = lower - timedelta(days=1)
 
 
 def candidates(
@@ -233,40 +310,33 @@ def candidates(
 ) -> list[int]:
     """The ids of the newest `limit` entries among `entries` (the exact conditions) that match
     `query` and the signer's name, newest first."""
+    scope = scope_facet(user)
+    if scope == "":
+        return []
+    phrase = ""
     if signer:
         phrase = text.tsquery_phrase(signer, weight="C")
         if not phrase:
             return []
-        facets = [*facets, phrase]
-    scope = scope_facet(user)
-    if scope == "":
-        return []
     ordered = entries.order_by("-dated", "-id").values_list("id", flat=True)
-    if query.empty and not scope and not facets:  # everything in scope: the date index serves
-        return list(ordered[:limit])
-    words = ""
+    if query.empty and not scope and not facets and not phrase:
+        return list(ordered[:limit])  # everything in scope: the date index serves
+    words, rare = "", False
     if not query.empty:
         ordered = ordered.filter(EntrySQL(FULL_MATCH, [query.text], BooleanField()))
         groups = query_words(query)
         words = indexed_words(groups)
-        if not words and not scope and not facets:
-            walked = _walk(entries, query, limit)  # common words only, a wide scope
+        if not scope and not phrase and expected_share(groups, facets) * WALK_ROWS > 2 * limit:
+            walked = _walk(entries, query, limit)  # common words over a wide scope
             if walked is not None:
                 return walked
+        rare = bool(words) and rare_words(groups)
         # Common words only: the rarest two still narrow what the index returns.
         words = words or indexed_words(groups, least=True)
-    static = [f for f in (scope, words, *facets) if f]
+    static = [f for f in (words, *facets, phrase) if f]
     newest = newest_date()
     if newest is None:
         return []
     if date_to is not None:
         newest = min(newest, date_to)
-    found: list[int] = []
-    with bitmap_scans():
-        for window in windows(newest, date_from):
-            lexemes = " & ".join(f"({f})" for f in (*static, window) if f)
-            narrowed = ordered.filter(EntrySQL(INDEXED, [lexemes], BooleanField()))
-            found = list((narrowed if lexemes else ordered)[:limit])
-            if len(found) >= limit:
-                break
-    return found
+    return _newest(ordered, static, scope, newest, date_from, limit, rare=rare)

@@ -296,17 +296,16 @@ def test_scans_stored_before_tesseract_are_read_once_it_is_installed(org, clock,
     assert SearchEntry.objects.get().notices == []
 
 
-def test_windows_of_days_are_suffixes_of_time():
-    newest = date(2021, 1, 2)
-    assert list(postgres.windows(newest, None)) == [
-        "xd20210102",
-        "(xd20210102 | xd20210101 | xd20201231 | xd20201230 | xd20201229 | xd20201228"
-        " | xd20201227 | xd20201226)",
-        "(xm202101 | xm202012 | xm202011)",
-        None,
-    ]
-    assert list(postgres.windows(newest, date(2020, 12, 28))) == ["xd20210102", None]
-    assert list(postgres.windows(newest, newest)) == [None]
+def test_windows_of_days_reach_back_as_far_as_the_matches_found_say():
+    one, three = date(2021, 1, 2), date(2020, 12, 31)
+    assert postgres.window_facet(one, one) == "(xd20210102)"
+    assert postgres.window_facet(three, one) == "(xd20210102 | xd20210101 | xd20201231)"
+    # A long window is asked as the months it touches; the date condition is exact.
+    assert postgres.window_facet(date(2020, 11, 20), one) == "(xm202101 | xm202012 | xm202011)"
+    assert postgres.next_span(0, 1, 1001) == postgres.GROWTH  # nothing yet: reach further
+    assert postgres.next_span(100, 1, 1001) == 12  # 901 missing at 100 a day, with the margin
+    assert postgres.next_span(1000, 2, 1001) == 1
+    assert postgres.next_span(1000, 11, 1001) == 6  # at least half the days covered: they end
 
 
 def test_facets_are_the_lexemes_the_database_writes(org, clock):
@@ -352,12 +351,16 @@ def test_common_words_find_the_same_by_walking_or_through_the_index(org, clock, 
     monkeypatch.setattr(postgres, "word_shares", lambda: shares)
     assert found(user, "ke hoach thuc hien") == expected
     assert walks == [1]  # common words only: the date index was walked
-    monkeypatch.setattr(postgres, "WALK_ROWS", 2)  # the walk falls short: the rarest words
+    monkeypatch.setattr(postgres, "WALK_ROWS", 2)  # too few rows to walk: the rarest words
     groups = postgres.query_words(text.parse("kế hoạch thực hiện 30/2020/NĐ-CP -dự"))
     assert groups == [["ke", "hoach", "thuc", "hien", "30/2020/nd-cp"]]
     assert postgres.indexed_words(groups) == "'30/2020/nd-cp'"  # no share known: rare
     assert postgres.indexed_words([groups[0][:4]]) == ""  # all four common
     assert postgres.indexed_words([groups[0][:4]], least=True) == "'hoach' & 'ke'"
+    assert found(user, "ke hoach thuc hien") == expected
+    assert walks == [1]
+    monkeypatch.setattr(postgres, "WALK_ROWS", 3000)
+    monkeypatch.setattr(postgres, "expected_share", lambda *a: 1.0)  # a walk that falls short
     assert found(user, "ke hoach thuc hien") == expected
     assert walks == [1, 1]
 
