@@ -475,7 +475,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--duration", type=float, default=3.0)
-    parser.add_argument("--reconcile", type=int, default=5_000, help="stale payments (7b)")
+    parser.add_argument("--reconcile", type=int, default=100_000, help="stale payments (7b)")
     parser.add_argument("--keep-db", action="store_true")
     args, rest = parser.parse_known_args(argv)
     if args.worker:

@@ -678,7 +678,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--skip-payments", action="store_true", help="skip the payments benchmark (PostgreSQL)"
     )
     parser.add_argument(
-        "--reconcile", type=int, default=5_000, help="stale payments to reconcile (7b)"
+        "--reconcile", type=int, default=100_000, help="stale payments to reconcile (7b)"
     )
     parser.add_argument(
         "--skip-exchange",
