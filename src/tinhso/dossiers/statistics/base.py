@@ -116,6 +116,11 @@ def state_at(moment: datetime) -> Coalesce:
     return Coalesce(Subquery(last.values("to_state")[:1]), F("state"))
 
 
+def received_in(period: Period) -> Q:
+    """Received in the period: received_at ∈ [start, end)."""
+    return Q(received_at__isnull=False) & within("received_at", period)
+
+
 def dossier_universe(period: Period) -> Q:
     """Every dossier some figure of `period` may count: received before its end, handling
     not ended before its start."""
