@@ -1038,17 +1038,28 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def parse_or_work(
+    parser: argparse.ArgumentParser, workers: dict[str, Any], argv: Sequence[str] | None
+) -> argparse.Namespace | None:
+    """The benchmark's arguments; or, in a child process started by `run_worker`, run the
+    named worker, print its result as JSON and return None."""
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    args, rest = parser.parse_known_args(argv)
+    if args.worker:
+        print(json.dumps(workers[args.worker](*json.loads(rest[0])), default=str))
+        return None
+    return args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--worker", help=argparse.SUPPRESS)
     add_arguments(parser)
     parser.add_argument("--duration", type=float, default=3.0)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--conn-max-age", type=int, default=None, help="experiment")
-    args, rest = parser.parse_known_args(argv)
-    if args.worker:
-        print(json.dumps(WORKERS[args.worker](*json.loads(rest[0])), default=str))
+    args = parse_or_work(parser, WORKERS, argv)
+    if args is None:
         return 0
     if not (
         0 < args.dossiers <= 2_000_000

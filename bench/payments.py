@@ -26,7 +26,6 @@ seeded at small scale each run, and dropped afterwards (`--keep-db` keeps it).
 from __future__ import annotations
 
 import argparse
-import json
 import multiprocessing
 import statistics
 import sys
@@ -44,6 +43,7 @@ from bench.dossiers import (  # noqa: E402
     PG,
     _django,
     get_request,
+    parse_or_work,
     pg_admin,
     run_phase,
     run_worker,
@@ -472,14 +472,12 @@ def bench_payments(
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--duration", type=float, default=3.0)
     parser.add_argument("--reconcile", type=int, default=100_000, help="stale payments (7b)")
     parser.add_argument("--keep-db", action="store_true")
-    args, rest = parser.parse_known_args(argv)
-    if args.worker:
-        print(json.dumps(WORKERS[args.worker](*json.loads(rest[0])), default=str))
+    args = parse_or_work(parser, WORKERS, argv)
+    if args is None:
         return 0
     if not (0 < args.rounds <= 20 and 0 < args.duration <= 30 and 0 < args.reconcile <= 1_000_000):
         parser.error("--rounds 1–20, --duration 0–30, --reconcile 1–1,000,000")
