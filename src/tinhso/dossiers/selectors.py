@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import weakref
 from datetime import UTC, datetime
 from typing import Any
 
-from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tinhso.core import sql
 from tinhso.directory.models import Applicant, Role
 from tinhso.directory.permissions import grants_of, organs_in_scope
 from tinhso.dossiers.models import Dossier
@@ -92,38 +91,6 @@ def _aware(value: Any) -> datetime | None:
     return timezone.make_aware(value, UTC)
 
 
-# One psycopg cursor per database connection for the hot lookups, kept across requests: a new
-# cursor builds its row loaders again (Django's timestamptz loader is pure Python), a fifth of
-# the selector's CPU (bench/README.md, 3a). Weak keys: a closed connection takes its cursor.
-_cursors: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
-
-
-def _fetch_one(sql: str, params: list[Any]) -> tuple[Any, ...] | None:
-    """One row of a fixed hot query. On PostgreSQL as a server-side prepared statement
-    (psycopg prepares it on the connection, which persistent connections keep): planning
-    this lookup costs three times executing it (0.6 ms against 0.17 ms, bench/README.md 3a).
-    Behind a pooler in transaction mode, prepared statements need PgBouncer 1.21+."""
-    if connection.vendor == "postgresql":
-        import psycopg
-
-        connection.ensure_connection()
-        raw = connection.connection
-        cursor = _cursors.get(raw)
-        if cursor is None:
-            if raw.prepare_threshold is None:
-                # Django turns psycopg's preparation off (`prepare_threshold` None), under
-                # which even `prepare=True` runs unprepared; a threshold no query reaches by
-                # repetition lets the explicit request through and prepares nothing else.
-                raw.prepare_threshold = 2**31 - 1
-            cursor = _cursors[raw] = psycopg.Cursor(raw)
-        with connection.wrap_database_errors:
-            cursor.execute(sql, params, prepare=True)
-            return cursor.fetchone()  # type: ignore[no-any-return]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchone()  # type: ignore[no-any-return]
-
-
 def public_status(*, code: str, identifier: str) -> dict[str, Any]:
     """Status and dates of a dossier for whoever knows its code and the applicant's identity
     number; nothing else, and the same answer for a wrong code as for a wrong number.
@@ -132,7 +99,7 @@ def public_status(*, code: str, identifier: str) -> dict[str, Any]:
     the equivalent ORM query costs several times running it; bench/README.md, 3a). Raises
     Http404.
     """
-    row = _fetch_one(_status_sql(), [code.strip(), identifier.strip()])
+    row = sql.fetch_one(_status_sql(), [code.strip(), identifier.strip()])
     if row is None:
         raise Http404(_("Không tìm thấy hồ sơ với mã và số giấy tờ đã nhập."))
     code, procedure, state, received, due, resolved, finished = row

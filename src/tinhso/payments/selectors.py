@@ -9,11 +9,12 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from tinhso.core import sql
 from tinhso.core.reporting import VN
 from tinhso.directory.models import Applicant, Organ
 from tinhso.directory.permissions import Action, can, organs_in_scope
 from tinhso.payments.fees import Assessment, FeeRule, assess
-from tinhso.payments.models import Payment, PaymentRequest, Receipt
+from tinhso.payments.models import GatewayNotification, Payment, PaymentRequest, Receipt
 from tinhso.procedures.models import Procedure
 
 # The form field in which the applicant declares a category that earns an exemption.
@@ -81,6 +82,34 @@ def payment_by_ref(*, txn_ref: str) -> Payment | None:
 
 # The back office (issue 6, item 3): what an official sees is the organs where they hold
 # `Action.VIEW_PAYMENTS` (the one-stop officers, the leaders; operators everywhere).
+
+
+def payment_of_ref(txn_ref: str) -> tuple[int | None, str]:
+    """The primary key and gateway of the payment `txn_ref`, or (None, ""): a gateway
+    notification's first read, written out (core.sql; bench/README.md 7a)."""
+    row = sql.fetch_one(
+        f"SELECT id, gateway FROM {sql.table(Payment)} WHERE txn_ref = %s",  # noqa: S608
+        [txn_ref],
+    )
+    return (row[0], row[1]) if row else (None, "")
+
+
+def notice_seen(*, gateway: str, digest: str) -> bool:
+    """Whether `gateway` already sent this notification (its digest) and it was accepted or
+    taken as a duplicate: a notification's replay check, written out (core.sql)."""
+    return (
+        sql.fetch_one(
+            f"SELECT 1 FROM {sql.table(GatewayNotification)} "  # noqa: S608 (names are ours)
+            "WHERE gateway = %s AND digest = %s AND outcome IN (%s, %s) LIMIT 1",
+            [
+                gateway,
+                digest,
+                GatewayNotification.Outcome.ACCEPTED.value,
+                GatewayNotification.Outcome.DUPLICATE.value,
+            ],
+        )
+        is not None
+    )
 
 
 def payment_organs(user: Any) -> QuerySet[Organ]:

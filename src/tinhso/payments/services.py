@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tinhso.core import sql
 from tinhso.core.services import audit_record
 from tinhso.directory.models import Applicant, Organ
 from tinhso.payments import selectors, settlement
@@ -186,31 +187,31 @@ def notification_receive(
         except Malformed:
             outcome = Outcome.MALFORMED
         else:
-            found = Payment.objects.filter(txn_ref=notice.txn_ref).values_list("pk", "gateway")
-            payment_pk, payment_gateway = found.first() or (None, "")
+            payment_pk, payment_gateway = selectors.payment_of_ref(notice.txn_ref)
             max_age = timedelta(seconds=settings.PAYMENT_NOTICE_MAX_AGE_SECONDS)
             if payment_pk is None or payment_gateway != gateway:
                 outcome, payment_pk = Outcome.UNKNOWN_ORDER, None
             elif notice.issued_at is not None and abs(_now() - notice.issued_at) > max_age:
                 outcome = Outcome.REPLAY
-            elif GatewayNotification.objects.filter(
-                gateway=gateway,
-                digest=notice.digest,
-                outcome__in=[Outcome.ACCEPTED, Outcome.DUPLICATE],
-            ).exists():
+            elif selectors.notice_seen(gateway=gateway, digest=notice.digest):
                 outcome = Outcome.REPLAY if gw.one_time_notices else Outcome.DUPLICATE
             else:
                 (outcome,), refunds = settlement.settle_words(
                     [Word(payment_pk, notice)], cause="notification"
                 )
-        GatewayNotification.objects.create(
-            gateway=gateway,
-            txn_ref=notice.txn_ref if notice else str(params.get("vnp_TxnRef", ""))[:40],
-            digest=notice.digest if notice else "",
-            outcome=outcome,
-            payment_id=payment_pk,
-            remote_addr=remote_addr[:45],
-            payload=payload,
+        # The log row written out (core.sql): the notification's statements are its cost.
+        sql.insert(
+            [
+                GatewayNotification(
+                    gateway=gateway,
+                    txn_ref=notice.txn_ref if notice else str(params.get("vnp_TxnRef", ""))[:40],
+                    digest=notice.digest if notice else "",
+                    outcome=outcome,
+                    payment_id=payment_pk,
+                    remote_addr=remote_addr[:45],
+                    payload=payload,
+                )
+            ]
         )
     settlement.refund_duplicates(gw, refunds, cause="notification")
     if outcome not in (Outcome.ACCEPTED, Outcome.DUPLICATE):

@@ -27,6 +27,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from tinhso.core import sql
 from tinhso.core.models import AuditEntry
 from tinhso.core.services import audit_entry
 from tinhso.payments import hooks, receipts
@@ -85,50 +86,42 @@ class Writes:
             Payment, self.payments.values(), ["state", "settled_at", "gateway_txn_no", "bank_code"]
         )
         _update(PaymentRequest, self.requests.values(), ["paid_at"])
-        PaymentEvent.objects.bulk_create(self.events)
-        AuditEntry.objects.bulk_create(self.audits)
+        sql.insert(self.events)
+        sql.insert(self.audits)
         for payment in self.paid:
             hooks.request_paid(payment.request)
         receipts.issue_after_commit([payment.pk for payment in self.paid])
 
 
 def _update(model: Any, rows: Iterable[Any], fields: list[str]) -> None:
-    """Write `fields` of `rows`: a plain UPDATE for a row or two (a notification), one
-    `bulk_update` for a batch (compiling its CASE expressions costs more than it saves on
-    one row)."""
+    """Write `fields` of `rows`: an UPDATE by primary key written out for a row or two (a
+    notification; core.sql), one `bulk_update` for a batch."""
     rows = list(rows)
     if len(rows) > 2:
         model.objects.bulk_update(rows, fields)
         return
     for row in rows:
-        model.objects.filter(pk=row.pk).update(**{name: getattr(row, name) for name in fields})
+        sql.update(row, fields)
 
 
 def _locked(pks: Iterable[int]) -> dict[int, Payment]:
     """The payments `pks` with their requests, both rows locked (requests first, each in key
-    order). Two fixed statements written out: on a notification the ORM's compiling of the
-    equivalent querysets cost more than the rest of the settlement (bench/README.md, 7a)."""
-    pks = sorted(set(pks))
-    marks = ", ".join(["%s"] * len(pks))
+    order). Two fixed statements written out (core.sql): on a notification the ORM's
+    compiling of the equivalent querysets cost more than the rest of the settlement
+    (bench/README.md, 7a)."""
+    condition, params = sql.in_list("id", sorted(set(pks)))
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    quote = connection.ops.quote_name
-    requests_table, payments_table = (
-        quote(PaymentRequest._meta.db_table),
-        quote(Payment._meta.db_table),
-    )
     requests = {
         request.pk: request
-        for request in PaymentRequest.objects.raw(
-            f"SELECT * FROM {requests_table} WHERE id IN "  # noqa: S608 (fixed names)
-            f"(SELECT request_id FROM {payments_table} WHERE id IN ({marks})) ORDER BY id{lock}",
-            pks,
+        for request in sql.select(
+            PaymentRequest,
+            f"WHERE id IN (SELECT request_id FROM {sql.table(Payment)} WHERE {condition}) "  # noqa: S608
+            f"ORDER BY id{lock}",
+            params,
         )
     }
     payments = {}
-    for payment in Payment.objects.raw(
-        f"SELECT * FROM {payments_table} WHERE id IN ({marks}) ORDER BY id{lock}",  # noqa: S608
-        pks,
-    ):
+    for payment in sql.select(Payment, f"WHERE {condition} ORDER BY id{lock}", params):
         payment.request = requests[payment.request_id]
         payments[payment.pk] = payment
     return payments

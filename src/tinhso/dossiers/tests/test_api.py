@@ -149,11 +149,11 @@ def test_public_status_is_a_statement_prepared_on_the_server(client, office):
         )
         executions = cursor.fetchone()
     assert executions is not None  # Django turns psycopg's preparation off; the lookup is not
-    from tinhso.dossiers import selectors
+    from tinhso.core import sql
 
-    kept = selectors._cursors[connection.connection]
+    kept = sql._cursors[connection.connection]
     assert client.get(url).status_code == 200
-    assert selectors._cursors[connection.connection] is kept  # one cursor per connection
+    assert sql._cursors[connection.connection] is kept  # one cursor per connection
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT generic_plans + custom_plans FROM pg_prepared_statements "
