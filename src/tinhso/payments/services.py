@@ -37,6 +37,16 @@ from tinhso.procedures.models import Procedure
 logger = logging.getLogger(__name__)
 
 
+def _unique_ref(prefix: str, at: datetime, stamp: str, *, random_bytes: int) -> str:
+    """`prefix`, the moment in Vietnam time as `stamp`, then random hex: unique without a
+    counter to lock. Enough random bits that two references of one stamp never meet in
+    practice (a request: 64 bits a day, 24 characters, the column's width; an attempt: 48 bits
+    a second). 32 and 24 bits were not: the dossier benchmark met a duplicate request
+    reference among some 20,000 of one day (an integrity error, the filing refused)."""
+    tail = secrets.token_hex(random_bytes).upper()
+    return f"{prefix}{timezone.localtime(at).strftime(stamp)}{tail}"
+
+
 class PaymentError(ValidationError):
     """Bad input for a payment action, by field, in Vietnamese."""
 
@@ -84,7 +94,7 @@ def payment_request_create(
         return None
     at = _now()
     request = PaymentRequest.objects.create(
-        reference=f"YC{timezone.localtime(at):%y%m%d}{secrets.token_hex(4).upper()}",
+        reference=_unique_ref("YC", at, "%y%m%d", random_bytes=8),
         source=source,
         source_id=source_id,
         source_ref=source_ref,
@@ -135,7 +145,7 @@ def payment_start(
     payment = Payment.objects.create(
         request=request,
         gateway=gateway,
-        txn_ref=f"TS{timezone.localtime(at):%y%m%d%H%M%S}{secrets.token_hex(3).upper()}",
+        txn_ref=_unique_ref("TS", at, "%y%m%d%H%M%S", random_bytes=6),
         amount=request.amount,
         created_at=at,
         expires_at=at + timedelta(minutes=settings.PAYMENT_ATTEMPT_MINUTES),
