@@ -7,7 +7,14 @@ class CoreConfig(AppConfig):
     verbose_name = _("Nền tảng")
 
     def ready(self) -> None:
+        from django.db import models
+
         from tinhso.core import filesweep, periodic
+        from tinhso.core.lookups import AnyOf
+
+        # `field__any_of=[…]`: a long list of ids as one array parameter (core/lookups.py).
+        models.IntegerField.register_lookup(AnyOf)
+        models.ForeignKey.register_lookup(AnyOf)
 
         # Orphan files in the folders the apps register (each in its own ready()).
         periodic.register(

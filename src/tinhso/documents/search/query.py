@@ -176,7 +176,7 @@ def _page(ids: list[int], rank: Any, start: int, stop: int) -> list[SearchEntry]
         page_ids = ids[start:stop]
         by_id = rows.in_bulk(page_ids)
         return [by_id[i] for i in page_ids if i in by_id]
-    ranked = rows.filter(id__in=ids).annotate(rank=rank)
+    ranked = rows.filter(id__any_of=ids).annotate(rank=rank)
     return list(ranked.order_by("-rank", "-dated", "-id")[start:stop])
 
 
