@@ -17,6 +17,8 @@ from typing import Any
 from django.core.exceptions import EmptyResultSet
 from django.db.models import Lookup
 
+from tinhso.core import sql
+
 
 class AnyOf(Lookup):  # type: ignore[type-arg]
     lookup_name = "any_of"
@@ -25,16 +27,9 @@ class AnyOf(Lookup):  # type: ignore[type-arg]
     def get_prep_lookup(self) -> list[Any]:
         return [getattr(value, "pk", value) for value in self.rhs]
 
-    def process_rhs(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
-        values = list(self.rhs)
-        if not values:
-            raise EmptyResultSet  # as `in` does: nothing matches, everything is excluded
-        if connection.vendor == "postgresql":
-            return "ANY(%s)", [values]
-        return "(" + ", ".join(["%s"] * len(values)) + ")", values
-
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        if not self.rhs:
+            raise EmptyResultSet  # as `in` does: nothing matches, everything is excluded
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        operator = "=" if connection.vendor == "postgresql" else "IN"
-        return f"{lhs} {operator} {rhs}", [*lhs_params, *rhs_params]
+        condition, params = sql.in_list(lhs, self.rhs, connection)
+        return condition, [*lhs_params, *params]

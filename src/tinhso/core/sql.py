@@ -101,13 +101,17 @@ def table(model: type[Model]) -> str:
     return _db().ops.quote_name(model._meta.db_table)  # type: ignore[no-any-return]
 
 
-def in_list(column: str, values: Sequence[Any]) -> tuple[str, list[Any]]:
-    """`column` among `values` as a condition and its parameters: one array parameter on
-    PostgreSQL (the statement's text is the same whatever the count, so it is prepared
-    once), a list of placeholders elsewhere."""
-    if _db().vendor == "postgresql":
-        return f"{column} = ANY(%s)", [list(values)]
-    return f"{column} IN ({', '.join(['%s'] * len(values))})", list(values)
+def in_list(column: str, values: Sequence[Any], db: Any = None) -> tuple[str, list[Any]]:
+    """`column` among `values` as a condition and its parameters, on `db` (the default
+    database's by default): one array parameter on PostgreSQL (the statement's text is the
+    same whatever the count, so it is prepared once), a list of placeholders elsewhere.
+    Also the SQL of the ORM's lookup `any_of` (core/lookups.py)."""
+    values = list(values)
+    if not values:
+        return "1 = 0", []
+    if (db or _db()).vendor == "postgresql":
+        return f"{column} = ANY(%s)", [values]
+    return f"{column} IN ({', '.join(['%s'] * len(values))})", values
 
 
 @dataclass(frozen=True)

@@ -90,6 +90,7 @@ def test_in_list_is_one_array_parameter_on_postgresql_and_placeholders_elsewhere
         assert (condition, params) == ("id = ANY(%s)", [[3, 1, 2]])
     else:
         assert (condition, params) == ("id IN (%s, %s, %s)", [3, 1, 2])
+    assert sql.in_list("id", []) == ("1 = 0", [])  # valid SQL, nothing matches
 
 
 @postgres_only
