@@ -188,6 +188,7 @@ def worker_check(sample: int) -> dict[str, Any]:
             )
             expected = indexing.incoming_values(incoming)
         fields = ("meta", "signer", "dated", "state", "organ", "doc_type", "notation")
+        fields = (*fields, "organ_path", "unit_path")
         wrong += any(
             (entry.organ_id if f == "organ" else getattr(entry, f))
             != (expected[f].pk if f == "organ" else expected[f])

@@ -210,6 +210,29 @@ def organs_in_scope(user: Any, action: Action | str = Action.VIEW_DIRECTORY) -> 
     return Organ.objects.filter(condition)
 
 
+def scope_grants(
+    user: Any, action: Action | str = Action.VIEW_DIRECTORY
+) -> tuple[list[int], list[int]] | None:
+    """The organs on which `user` may do `action` as their grants name them: the roots of
+    the subtrees granted (none under another) and the single organs granted outside them.
+    None when they cannot be named so: for an operator (every organ), or when a granted
+    organ has no place in the tree yet (no `tree_path`)."""
+    if _is_operator(user):
+        return None
+    action = Action(action)
+    granted = [g for g in grants_of(user) if action in ROLE_ACTIONS[g.role]]
+    if any(not g.tree_path for g in granted):
+        return None
+    paths = {g.tree_path: g.organ_id for g in granted if g.include_subtree}
+
+    def under_root(path: str, *, strictly: bool = False) -> bool:
+        return any(path.startswith(p) and not (strictly and p == path) for p in paths)
+
+    subtrees = {organ for path, organ in paths.items() if not under_root(path, strictly=True)}
+    singles = {g.organ_id for g in granted if not under_root(g.tree_path)}
+    return sorted(subtrees), sorted(singles)
+
+
 def roles_granting(action: Action | str) -> Iterable[str]:
     """The roles whose grant includes `action` (for help texts and the admin)."""
     return [role for role, actions in ROLE_ACTIONS.items() if Action(action) in actions]

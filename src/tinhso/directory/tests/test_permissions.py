@@ -9,6 +9,7 @@ from tinhso.directory.permissions import (
     allowed_actions,
     can,
     organs_in_scope,
+    scope_grants,
 )
 from tinhso.directory.tests.factories import OfficialFactory, UserFactory
 
@@ -146,3 +147,29 @@ def test_operators_may_do_everything(organ_tree):
     operator = UserFactory(is_superuser=True)
     assert all(can(operator, action, organ_tree["commune"]) for action in Action)
     assert organs_in_scope(operator).count() == 5
+
+
+@pytest.mark.django_db
+def test_scope_grants_name_the_subtrees_and_the_organs_outside_them(organ_tree):
+    t = organ_tree
+    official = OfficialFactory(
+        organ=t["district"],
+        roles=[
+            ("leader", t["district"], True),
+            ("leader", t["office"], True),  # under the district's subtree: left out
+            ("specialist", t["commune"], False),  # within it too
+            ("clerk", t["department"], False),  # alone
+            ("one_stop_officer", t["province"], True),  # views no documents
+        ],
+    )
+    user = official.user
+    assert scope_grants(user, A.VIEW_DOCUMENTS) == ([t["district"].pk], [t["department"].pk])
+    assert scope_grants(user, A.RECEIVE_DOSSIER) == ([t["province"].pk], [])
+    assert scope_grants(user, A.MANAGE_ORGANS) == ([], [])
+    assert scope_grants(UserFactory(is_superuser=True), A.VIEW_DOCUMENTS) is None
+    # The same organs as the scope's query.
+    subtrees, singles = scope_grants(user, A.VIEW_DOCUMENTS)
+    named = {o.pk for r in subtrees for o in organs_in_scope(user) if f"/{r}/" in o.tree_path}
+    assert named | set(singles) == set(
+        organs_in_scope(user, A.VIEW_DOCUMENTS).values_list("pk", flat=True)
+    )

@@ -86,6 +86,10 @@ class SearchEntry(models.Model):
     signer = models.CharField(max_length=200, blank=True)
     content = models.TextField(blank=True)
     notices = models.JSONField(default=list, blank=True)
+    # The organ's and the drafting unit's `tree_path` when indexed (kept current when an
+    # organ moves: `indexing.organ_moved`), facets of the vector on PostgreSQL (migration 0007).
+    organ_path = models.CharField(max_length=255, blank=True, default="", editable=False)
+    unit_path = models.CharField(max_length=255, blank=True, default="", editable=False)
     indexed_at = models.DateTimeField()
 
     class Meta:

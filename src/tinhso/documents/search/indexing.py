@@ -23,6 +23,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from tinhso.directory.models import Organ
 from tinhso.documents import selectors, textextract
 from tinhso.documents.models import (
     Document,
@@ -57,6 +58,8 @@ ENTRY_FIELDS = [
     "signer",
     "content",
     "notices",
+    "organ_path",
+    "unit_path",
     "indexed_at",
 ]
 
@@ -229,6 +232,8 @@ def outgoing_values(
         "signer": fold(signer.user.full_name or signer.user.username) if signer else "",
         "content": content,
         "notices": notices,
+        "organ_path": organ.tree_path,
+        "unit_path": unit.tree_path if unit else "",
         "indexed_at": timezone.now(),
     }
 
@@ -281,8 +286,22 @@ def incoming_values(
         "signer": fold(incoming.signer_name),
         "content": content,
         "notices": notices,
+        "organ_path": organ.tree_path,
+        "unit_path": "",
         "indexed_at": timezone.now(),
     }
+
+
+def organ_moved(organ: Organ) -> int:
+    """Bring the organ paths of the entries of `organ` (as issuing or receiving organ and as
+    drafting unit) to its `tree_path` after it moved in the tree (the search asks a
+    subtree's facet of them); how many entries changed."""
+    path = organ.tree_path
+    entries = SearchEntry.objects.all()
+    moved = entries.filter(organ=organ).exclude(organ_path=path).update(organ_path=path)
+    return moved + entries.filter(drafting_unit=organ).exclude(unit_path=path).update(
+        unit_path=path
+    )
 
 
 def _upsert(entries: list[SearchEntry], unique: str) -> None:

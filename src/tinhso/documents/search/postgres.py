@@ -7,8 +7,10 @@ occur in nine documents out of ten: an ordinary query matches hundreds of thousa
 which takes the words for independent, cannot tell. So:
 
 - The filter columns are in the vector too, as facet lexemes of weight D that no one types
-  (migration 0004): `xo12` organ 12, `xw…` drafting unit, `xa…` assignee, `xr` `xs` `xk` `xt`
-  direction, state, urgency and type, `xd20201231` the day, `xm202012` the month.
+  (migrations 0004, 0007): `xo12` organ 12, `xw…` drafting unit, `xa…` assignee, `xr` `xs`
+  `xk` `xt` direction, state, urgency and type, `xd20201231` the day, `xm202012` the month,
+  and `xp5` (`xq5`) for every organ above the organ (the drafting unit) and itself, so that
+  a subtree granted is one facet.
 - The GIN index is asked for the query's *rare* words (less frequent than RARE in the column's
   statistics; else the two rarest), the searcher's organs (a facet of fewer than SCOPE_TOKENS
   alternatives; a wider scope is left to the SQL conditions and the organs' index), the filters
@@ -42,6 +44,7 @@ from django.db.models import BooleanField, QuerySet, TextField
 
 from tinhso.directory.models import Organ
 from tinhso.directory.permissions import Action as Permission
+from tinhso.directory.permissions import scope_grants
 from tinhso.documents import selectors
 from tinhso.documents.models import SearchEntry
 from tinhso.documents.search import text
@@ -84,12 +87,17 @@ def _any(tokens: list[str]) -> str:
 
 
 def scope_facet(user: Any) -> str | None:
-    """The organs (issuing or drafting) and assignments the searcher may see, as facets; None
-    when the scope is too wide to narrow anything; "" when it is empty."""
+    """The organs (issuing or drafting) and assignments the searcher may see, as facets: a
+    subtree granted as the facet of its root on the entries' organ paths (`xp5`, `xq5`), an
+    organ granted alone as its own (`xo12`, `xw12`). None when the scope is too wide to narrow
+    anything; "" when it is empty."""
     organs = selectors.listed_organs(user, Permission.VIEW_DOCUMENTS)
     if len(organs) > FACET_ORGANS:
         return None
-    tokens = [facet("o", o) for o in organs] + [facet("w", o) for o in organs]
+    named = scope_grants(user, Permission.VIEW_DOCUMENTS)
+    subtrees, singles = named if named is not None else ([], organs)
+    tokens = [facet(kind, o) for o in subtrees for kind in ("p", "q")]
+    tokens += [facet(kind, o) for o in singles for kind in ("o", "w")]
     tokens += [facet("a", official) for official in selectors.listed_officials(user)]
     return _any(tokens) if tokens else ""
 

@@ -9,6 +9,8 @@ import pytest
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 
+from tinhso.directory.models import Official
+from tinhso.directory.tests.factories import OfficialFactory, OrganFactory
 from tinhso.documents import services, textextract
 from tinhso.documents.models import ExtractedText, SearchEntry
 from tinhso.documents.search import indexing, postgres, text
@@ -378,3 +380,65 @@ def test_windows_stop_at_the_newest_matches_and_say_there_are_more(org, clock, m
     older = search_documents(user=user, query="ke hoach", date_to=date(2020, 11, 3))
     assert sorted(h.entry.summary for h in older.hits) == ["Kế hoạch ngày 3", "Kế hoạch ngày 3"]
     assert older.total == 3
+
+
+def _subtree_leader(organ):
+    """A leader of `organ` granted its whole subtree."""
+    return OfficialFactory(organ=organ, roles=[("leader", organ, True)]).user
+
+
+def test_a_subtree_granted_is_searched_as_one_facet(org, clock):
+    """The district chairman's scope (the committee and every office and commune under it)
+    is the facet of the committee on the entries' organ paths, on the issuing organ and on
+    the drafting unit; the results are those of the exact visibility."""
+    province, office = org["province"], org["office"]
+    mine = issued(org, summary="Kế hoạch quy hoạch đô thị Rạch Giá")  # drafted by the office
+    services.distribute(document=mine, actor=org["clerk"].user)
+    entry = SearchEntry.objects.get(document=mine)
+    assert (entry.organ_path, entry.unit_path) == (province.tree_path, office.tree_path)
+    office_leader = _subtree_leader(office)
+    official = Official.objects.get(user=office_leader)
+    assert (
+        postgres.scope_facet(office_leader) == f"(xp{office.pk} | xq{office.pk} | xa{official.pk})"
+    )
+    # The office sees what it drafted (as drafting unit), not what the justice received.
+    assert found(office_leader, "quy hoach do thi") == ["Kế hoạch quy hoạch đô thị Rạch Giá"]
+    assert found(_subtree_leader(org["justice"]), "quy hoach do thi") == [
+        "Kế hoạch quy hoạch đô thị Rạch Giá"
+    ]
+    # The province's whole tree: its own document and the justice's copy.
+    assert found(org["chairman"].user, "quy hoach do thi") == ["Kế hoạch quy hoạch đô thị Rạch Giá"]
+    assert found(_subtree_leader(province), "quy hoach do thi") == 2 * [
+        "Kế hoạch quy hoạch đô thị Rạch Giá"
+    ]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM documents_searchentry WHERE id = %s AND vector @@ "
+                "to_tsquery('simple', %s)",
+                [entry.pk, f"xp{province.pk} & xq{province.pk} & xq{office.pk}"],
+            )
+            assert cursor.fetchone()[0] == 1
+
+
+def test_entries_follow_an_organ_that_moves_in_the_tree(org, clock):
+    """An organ moved under another (a reorganisation): its entries take its new path, so
+    a subtree granted above its new place finds them."""
+    district = OrganFactory(name="UBND thành phố Rạch Giá", kind="district_committee", level=2)
+    justice = org["justice"]
+    receive(org, "Kế hoạch quy hoạch đô thị")
+    services.receive_paper(
+        organ=justice,
+        actor=org["justice_clerk"].user,
+        sender_name="Bộ Tư pháp",
+        summary="Công văn về quy hoạch đô thị",
+    )
+    chairman = _subtree_leader(district)
+    assert found(chairman, "quy hoach do thi") == []
+    justice.parent = district
+    justice.tree_path = f"{district.tree_path}{justice.pk}/"
+    justice.save(update_fields=["parent", "tree_path"])
+    entry = SearchEntry.objects.get(organ=justice)
+    assert entry.organ_path == justice.tree_path
+    chairman = _subtree_leader(district)
+    assert found(chairman, "quy hoach do thi") == ["Công văn về quy hoạch đô thị"]

@@ -56,7 +56,12 @@ class OrganYear:
         return summary, folded, folded_slots
 
     def _entry(self, **values: Any) -> None:
-        self.y.entries.add(id=self.y.take_id(SearchEntry), drafting_unit_id=None, **values)
+        self.y.entries.add(
+            id=self.y.take_id(SearchEntry),
+            drafting_unit_id=None,
+            organ_path=self.organ.tree_path,
+            **values,
+        )
 
     # --- outgoing ------------------------------------------------------------------------
 

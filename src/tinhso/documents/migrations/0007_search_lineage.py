@@ -1,0 +1,72 @@
+"""The organs above a document's organ and drafting unit in its search entry (`organ_path`,
+`unit_path`: copies of their `tree_path`), and on PostgreSQL as facets of the vector: `xp5`
+for every organ on the organ's path, `xq5` on the drafting unit's. A searcher whose grant
+covers a subtree is then one facet ("xp5": Rạch Giá and its 36 offices and communes) instead
+of one per organ, which the GIN index answers through its rarest facet (`search/postgres.py`).
+
+PostgreSQL: the generated column is made again (as 0004 did). SQLite: adding a NOT NULL
+column makes the schema editor rebuild the table, which drops the FTS5 triggers of 0003:
+they are put back.
+"""
+
+import importlib
+
+from django.db import migrations, models
+
+_index = importlib.import_module("tinhso.documents.migrations.0003_search_index")
+_facets = importlib.import_module("tinhso.documents.migrations.0004_search_facets")
+
+
+def _path(column: str, prefix: str) -> str:
+    """'/1/5/12/' as ' xp1 xp5 xp12' (immutable functions only)."""
+    return (
+        f" || CASE WHEN {column} = '' THEN '' ELSE ' {prefix}' || "
+        f"replace(trim(both '/' from {column}), '/', ' {prefix}') END"
+    )
+
+
+FACETS = _facets.FACETS + _path("organ_path", "xp") + _path("unit_path", "xq")
+FORWARD = _facets._vector(
+    f"{_facets.TEXTS}\n        || setweight(to_tsvector('simple'::regconfig, {FACETS}), 'D')",
+    "MAIN",
+)
+BACKWARD = _facets.FORWARD
+TRIGGERS = [s for s in _index.SQLITE if s.startswith("CREATE TRIGGER")]
+DROP_TRIGGERS = [s for s in _index.SQLITE_DROP if s.startswith("DROP TRIGGER")]
+
+
+def _vector(statements):
+    def run(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            for statement in statements:
+                schema_editor.execute(statement, params=None)
+
+    return run
+
+
+def _restore_triggers(apps, schema_editor):
+    connection = schema_editor.connection
+    if connection.vendor != "sqlite" or not _index._sqlite_has_fts5(connection):
+        return
+    for statement in DROP_TRIGGERS + TRIGGERS:
+        schema_editor.execute(statement, params=None)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("documents", "0006_take_back")]
+
+    operations = [
+        migrations.RunPython(migrations.RunPython.noop, _restore_triggers),
+        migrations.AddField(
+            model_name="searchentry",
+            name="organ_path",
+            field=models.CharField(blank=True, default="", editable=False, max_length=255),
+        ),
+        migrations.AddField(
+            model_name="searchentry",
+            name="unit_path",
+            field=models.CharField(blank=True, default="", editable=False, max_length=255),
+        ),
+        migrations.RunPython(_restore_triggers, migrations.RunPython.noop),
+        migrations.RunPython(_vector(FORWARD), _vector(BACKWARD)),
+    ]
