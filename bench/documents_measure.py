@@ -36,6 +36,15 @@ QUERIES: list[dict[str, str]] = [
 ]
 
 
+# The columns a bare INSERT of an incoming row gives (the baselines of 5b and 5c): every
+# NOT NULL column without a default.
+BARE_COLUMNS = (
+    "organ_id, source, exchange_ref, sender_name, sender_identifier, sender_notation, "
+    "type_name, summary, signer_name, urgency, confidentiality, arrived_at, state, "
+    "result_note, refusal_reason, revocation_reason, version"
+)
+
+
 def resolve(params: dict[str, str]) -> dict[str, str]:
     """Dates given as "-N" (N days before today) written as ISO dates."""
     from datetime import date, timedelta
@@ -293,11 +302,9 @@ def worker_register(count: int) -> dict[str, Any]:
         )
         arrived.append(incoming)
     bare_sql = (
-        "INSERT INTO documents_incomingdocument (organ_id, source, exchange_ref, sender_name, "
-        "sender_identifier, sender_notation, type_name, summary, signer_name, urgency, "
-        "confidentiality, arrived_at, state, result_note, refusal_reason, version) VALUES "
+        f"INSERT INTO documents_incomingdocument ({BARE_COLUMNS}) VALUES "
         "(%s, 'exchange', %s, 'Bộ Nội vụ', '000.00.00.G10', %s, 'Công văn', %s, "
-        "'Nguyễn Duy Thăng', 'normal', 'none', %s, 'arrived', '', '', 0) RETURNING id"
+        "'Nguyễn Duy Thăng', 'normal', 'none', %s, 'arrived', '', '', '', 0) RETURNING id"
     )
     ours, bare, bare_ids = [], [], []
     with CaptureQueriesContext(connection) as queries:
@@ -372,11 +379,9 @@ def _pdf_template() -> bytes:
 
 INGEST_BATCH = 50
 BARE_INSERT = (
-    "INSERT INTO documents_incomingdocument (organ_id, source, exchange_ref, sender_name, "
-    "sender_identifier, sender_notation, type_name, summary, signer_name, urgency, "
-    "confidentiality, arrived_at, state, result_note, refusal_reason, version) VALUES "
+    f"INSERT INTO documents_incomingdocument ({BARE_COLUMNS}) VALUES "
     "(%s, 'scan', '', 'UBND tỉnh An Giang', '', %s, 'Công văn', 'V/v', '', 'normal', 'none', "
-    "now(), 'arrived', '', '', 0)"
+    "now(), 'arrived', '', '', '', 0)"
 )
 
 
