@@ -4,9 +4,10 @@ for every organ on the organ's path, `xq5` on the drafting unit's. A searcher wh
 covers a subtree is then one facet ("xp5": Rạch Giá and its 36 offices and communes) instead
 of one per organ, which the GIN index answers through its rarest facet (`search/postgres.py`).
 
-PostgreSQL: the generated column is made again (as 0004 did). SQLite: adding a NOT NULL
-column makes the schema editor rebuild the table, which drops the FTS5 triggers of 0003:
-they are put back.
+The entries already written take their organs' paths. PostgreSQL: the generated column is
+made again (as 0004 did), a rewrite of the table and a new GIN index (the paths are filled
+in between, with no vector to compute). SQLite: adding a NOT NULL column makes the schema
+editor rebuild the table, which drops the FTS5 triggers of 0003: they are put back.
 """
 
 import importlib
@@ -26,10 +27,22 @@ def _path(column: str, prefix: str) -> str:
 
 
 FACETS = _facets.FACETS + _path("organ_path", "xp") + _path("unit_path", "xq")
-FORWARD = _facets._vector(
+# The entries written before this migration take their organs' paths (a correlated subquery:
+# SQLite and PostgreSQL alike).
+BACKFILL = """UPDATE documents_searchentry SET
+    organ_path = COALESCE(
+        (SELECT o.tree_path FROM directory_organ o WHERE o.id = documents_searchentry.organ_id),
+        ''),
+    unit_path = COALESCE(
+        (SELECT o.tree_path FROM directory_organ o
+         WHERE o.id = documents_searchentry.drafting_unit_id), '')"""
+# On PostgreSQL the old vector is dropped before the paths are filled in, so that the update
+# does not compute it again for every row, and the new one is generated once after it.
+_new = _facets._vector(
     f"{_facets.TEXTS}\n        || setweight(to_tsvector('simple'::regconfig, {FACETS}), 'D')",
     "MAIN",
 )
+FORWARD = [*_new[:2], BACKFILL, *_new[2:]]
 BACKWARD = _facets.FORWARD
 TRIGGERS = [s for s in _index.SQLITE if s.startswith("CREATE TRIGGER")]
 DROP_TRIGGERS = [s for s in _index.SQLITE_DROP if s.startswith("DROP TRIGGER")]
@@ -42,6 +55,11 @@ def _vector(statements):
                 schema_editor.execute(statement, params=None)
 
     return run
+
+
+def _backfill_sqlite(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        schema_editor.execute(BACKFILL, params=None)
 
 
 def _restore_triggers(apps, schema_editor):
@@ -68,5 +86,6 @@ class Migration(migrations.Migration):
             field=models.CharField(blank=True, default="", editable=False, max_length=255),
         ),
         migrations.RunPython(_restore_triggers, migrations.RunPython.noop),
+        migrations.RunPython(_backfill_sqlite, migrations.RunPython.noop),
         migrations.RunPython(_vector(FORWARD), _vector(BACKWARD)),
     ]

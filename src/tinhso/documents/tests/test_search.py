@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
+from django.db.migrations.executor import MigrationExecutor
 
 from tinhso.directory.models import Official
 from tinhso.directory.tests.factories import OfficialFactory, OrganFactory
@@ -442,3 +443,23 @@ def test_entries_follow_an_organ_that_moves_in_the_tree(org, clock):
     assert entry.organ_path == justice.tree_path
     chairman = _subtree_leader(district)
     assert found(chairman, "quy hoach do thi") == ["Công văn về quy hoạch đô thị"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migration_0007_gives_the_entries_written_before_it_their_organ_paths(org, clock):
+    """An installation upgraded to 0007 keeps finding its older documents by subtree: the
+    entries take their organs' paths, and on PostgreSQL the vector their facets."""
+    mine = issued(org, summary="Kế hoạch quy hoạch đô thị Rạch Giá")
+    services.distribute(document=mine, actor=org["clerk"].user)
+    executor = MigrationExecutor(connection)
+    executor.migrate([("documents", "0006_take_back")])
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    entry = SearchEntry.objects.get(document=mine)
+    province, office = org["province"], org["office"]
+    assert (entry.organ_path, entry.unit_path) == (province.tree_path, office.tree_path)
+    incoming = SearchEntry.objects.get(incoming__organ=org["justice"])
+    assert (incoming.organ_path, incoming.unit_path) == (org["justice"].tree_path, "")
+    leader = _subtree_leader(province)
+    assert len(found(leader, "quy hoach do thi")) == 2  # through the facet on PostgreSQL
