@@ -42,8 +42,11 @@ _new = _facets._vector(
     f"{_facets.TEXTS}\n        || setweight(to_tsvector('simple'::regconfig, {FACETS}), 'D')",
     "MAIN",
 )
-FORWARD = [*_new[:2], BACKFILL, *_new[2:]]
-BACKWARD = _facets.FORWARD
+# A column made anew has no statistics until ANALYZE, and the search reads the words' shares
+# from them (`postgres.word_shares`): without them every word looks rare.
+ANALYZE = "ANALYZE documents_searchentry"
+FORWARD = [*_new[:2], BACKFILL, *_new[2:], ANALYZE]
+BACKWARD = [*_facets.FORWARD, ANALYZE]
 TRIGGERS = [s for s in _index.SQLITE if s.startswith("CREATE TRIGGER")]
 DROP_TRIGGERS = [s for s in _index.SQLITE_DROP if s.startswith("DROP TRIGGER")]
 

@@ -463,3 +463,10 @@ def test_migration_0007_gives_the_entries_written_before_it_their_organ_paths(or
     assert (incoming.organ_path, incoming.unit_path) == (org["justice"].tree_path, "")
     leader = _subtree_leader(province)
     assert len(found(leader, "quy hoach do thi")) == 2  # through the facet on PostgreSQL
+    if connection.vendor == "postgresql":  # the new vector's statistics (the words' shares)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stats WHERE tablename = 'documents_searchentry' "
+                "AND attname = 'vector'"
+            )
+            assert cursor.fetchone()[0] == 1
