@@ -7,7 +7,8 @@ of one per organ, which the GIN index answers through its rarest facet (`search/
 The entries already written take their organs' paths. PostgreSQL: the generated column is
 made again (as 0004 did), a rewrite of the table and a new GIN index (the paths are filled
 in between, with no vector to compute), the rows put back in order of date and the table
-analyzed: about 15 minutes at 3.1 million entries on two cores, the table locked meanwhile. SQLite: adding a NOT NULL column makes the schema
+analyzed: 13 minutes at 3.1 million entries on two cores (bench/README 5a, session 8), the
+table locked meanwhile. SQLite: adding a NOT NULL column makes the schema
 editor rebuild the table, which drops the FTS5 triggers of 0003: they are put back.
 """
 
