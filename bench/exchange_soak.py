@@ -12,13 +12,16 @@ Each node is gunicorn (2 sync workers) and its outbox worker (`tinhso exchange s
 issues and distributes N documents with a PDF attachment to node 2's organs through the
 documents services (the outbox written in the distributing transaction), while node 2 (its
 server and worker together) is killed with SIGKILL at --kills random moments and restarted
-after 0.5–3 s. Node 2 turns each package into an incoming document and sends status 01 back.
+after 0.5–3 s. Node 2's inbox accepts each package (verified and stored before it answers);
+its worker then turns it into an incoming document and sends status 01 back (a kill between
+the two leaves the package accepted, and the restarted worker applies it).
 
 Then it waits until every message settled (a message given up, "dead", is replayed and
 counted) and checks: node 2 has exactly one incoming document per document sent, keyed by
 exchange_ref, none twice; node 1's outbox has every document sent; every recipient line on
 node 1 carries the message id of an incoming document on node 2 and the status code of that
-document's state; node 2's status messages were all sent; both message logs verify. Prints
+document's state; node 2's status messages were all sent; every package accepted on either
+node was applied (no inbox row left accepted, failed or dead); both message logs verify. Prints
 the figures and PASS or FAIL (exit status 1).
 """
 
@@ -66,6 +69,7 @@ incoming = list(rows.values_list("exchange_ref", "state"))
 print("SOAK-JSON " + json.dumps({
     "incoming": incoming,
     "inbox": dict(InboxMessage.objects.values_list("kind").annotate(n=Count("pk"))),
+    "inbox_states": dict(InboxMessage.objects.values_list("state").annotate(n=Count("pk"))),
     "outbox": dict(OutboxMessage.objects.values_list("state").annotate(n=Count("pk"))),
     "duplicates": MessageLog.objects.filter(direction="duplicate").count(),
     "log_ok": messagelog.verify().ok,
@@ -339,6 +343,8 @@ def check(args: argparse.Namespace, env2: dict[str, str], figures: dict[str, Any
         node1_outbox=dict(OutboxMessage.objects.values_list("state").annotate(n=Count("pk"))),
         node2_outbox=report["outbox"],
         node1_status_inbox=InboxMessage.objects.filter(kind="status").count(),
+        node1_inbox_states=dict(InboxMessage.objects.values_list("state").annotate(n=Count("pk"))),
+        node2_inbox_states=report["inbox_states"],
     )
     verdicts = [
         (len(refs) == n, f"incoming on node 2: {len(refs)} of {n}"),
@@ -355,6 +361,12 @@ def check(args: argparse.Namespace, env2: dict[str, str], figures: dict[str, Any
             f"node 2's status messages all sent: {report['outbox']}",
         ),
         (report["inbox"].get("document", 0) == n, f"node 2 inbox documents: {report['inbox']}"),
+        (
+            set(report["inbox_states"]) == {"applied"}
+            and set(figures["node1_inbox_states"]) == {"applied"},
+            f"every package accepted was applied: node 2 {report['inbox_states']}, "
+            f"node 1 {figures['node1_inbox_states']}",
+        ),
         (messagelog.verify().ok and report["log_ok"], "both message logs verify"),
     ]
     failures = []

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from tinhso.core.admin import ReadOnlyAdmin
-from tinhso.exchange import outbox
+from tinhso.exchange import applying, outbox
 from tinhso.exchange.models import InboxMessage, MessageLog, OutboxMessage, Peer
 
 
@@ -52,27 +52,52 @@ class OutboxMessageAdmin(admin.ModelAdmin):
         ):
             outbox.replay(message=message, actor=request.user)
             done += 1
-        self.message_user(
-            request,
-            ngettext(
-                "Đã đưa %(count)d gói tin vào hàng chờ gửi lại.",
-                "Đã đưa %(count)d gói tin vào hàng chờ gửi lại.",
-                done,
-            )
-            % {"count": done},
-            messages.SUCCESS,
+        _replayed(self, request, done)
+
+
+def _replayed(model_admin: admin.ModelAdmin, request: HttpRequest, done: int) -> None:
+    model_admin.message_user(
+        request,
+        ngettext(
+            "Đã đưa %(count)d gói tin vào hàng chờ xử lý lại.",
+            "Đã đưa %(count)d gói tin vào hàng chờ xử lý lại.",
+            done,
         )
+        % {"count": done},
+        messages.SUCCESS,
+    )
 
 
 @admin.register(InboxMessage)
 class InboxMessageAdmin(admin.ModelAdmin):
-    list_display = ["message_id", "kind", "sender_id", "peer", "received_at", "applied_at"]
-    list_filter = ["kind", "peer"]
+    """The inbox; filtered on "Ngừng xử lý" it is the apply worker's dead letters, replayed by
+    action (the package is applied again from the message log)."""
+
+    list_display = [
+        "message_id",
+        "kind",
+        "sender_id",
+        "peer",
+        "state",
+        "attempts",
+        "received_at",
+        "applied_at",
+    ]
+    list_filter = ["state", "kind", "peer"]
     search_fields = ["message_id", "sender_id", "document_id"]
+    actions = ["replay"]
     readonly_fields = [f.name for f in InboxMessage._meta.fields]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    @admin.action(description=_("Xử lý lại các gói tin đã chọn"))
+    def replay(self, request: HttpRequest, queryset: QuerySet[InboxMessage]) -> None:
+        done = 0
+        for row in queryset.filter(state__in=[InboxMessage.State.DEAD, InboxMessage.State.FAILED]):
+            applying.replay(row=row, actor=request.user)
+            done += 1
+        _replayed(self, request, done)
 
 
 @admin.register(MessageLog)

@@ -31,11 +31,14 @@ HTTP_STATUS = {
 
 
 class InboxOut(Schema):
-    """The package was applied (or had been: `duplicate`)."""
+    """The package was accepted (or had been: `duplicate`): verified, logged and stored, to
+    be applied by the node's worker. `state` is its inbox row's state now (accepted, then
+    applied, refused, failed or dead); `result` the handler's result once applied."""
 
     code: int
     title: str
     message_id: str
+    state: str
     duplicate: bool
     result: dict[str, Any]
 
@@ -126,8 +129,10 @@ XML_BODY = {
     openapi_extra=XML_BODY,
 )
 def inbox(request: HttpRequest) -> Any:
-    """Receive a document or status package from a peer node. Answers code 0 when applied or
-    already applied (a repeat never applies twice); otherwise the LGSP code: 10 invalid file,
+    """Receive a document or status package from a peer node. Answers code 0 once it is
+    verified and durably stored (accepted; the node applies it afterwards and tells a document's
+    sender by status packages: 01 received, or 02 refused), also for a repeat, which is never
+    accepted twice; otherwise the LGSP code: 10 invalid file,
     15 bad credentials or signature, 18 unknown receiving organ, 19 sending organ not served by
     this peer, 20 system error, 21 attachment error, 22 not conformant edXML."""
     peer: Peer = request.auth  # type: ignore[attr-defined]
@@ -145,6 +150,7 @@ def inbox(request: HttpRequest) -> Any:
         "code": 0,
         "title": answer.title,
         "message_id": answer.body.get("message_id", ""),
+        "state": answer.body.get("state", ""),
         "duplicate": answer.duplicate,
-        "result": {k: v for k, v in answer.body.items() if k != "message_id"},
+        "result": {k: v for k, v in answer.body.items() if k not in ("message_id", "state")},
     }

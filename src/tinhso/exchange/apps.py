@@ -8,8 +8,9 @@ class ExchangeConfig(AppConfig):
 
     def ready(self) -> None:
         from tinhso.core import periodic
-        from tinhso.exchange.tasks import prune_log_summary, send_due_summary
+        from tinhso.exchange.tasks import apply_due_summary, prune_log_summary, send_due_summary
 
+        periodic.register(name="exchange.apply", every_seconds=2, run=apply_due_summary)
         periodic.register(name="exchange.send", every_seconds=10, run=send_due_summary)
         periodic.register(name="exchange.log_retention", every_seconds=86400, run=prune_log_summary)
 

@@ -1,22 +1,22 @@
 """Receiving packages: authenticate the peer, read and verify the package, check the sender
-and the recipient, and apply it once through the registered handler in one transaction with
-its InboxMessage row. Every refusal carries an LGSP error code (domain.md §9).
+and the recipient, and accept it once: its message-log entry (with the bytes) and its
+InboxMessage row in one transaction, before the answer. Applying it through the registered
+handler is the apply worker's (`exchange.applying`). Every refusal here carries an LGSP error
+code (domain.md §9).
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import logging
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
-from tinhso.core.services import audit_record
-from tinhso.exchange import edxml, messagelog, node, registry
+from tinhso.core import sql
+from tinhso.exchange import edxml, messagelog, node
 from tinhso.exchange.edxml import DocumentPackage, EdxmlError, ErrorCode
 from tinhso.exchange.edxml.errors import TITLES
 from tinhso.exchange.models import InboxMessage, OutboxMessage, Peer, hash_key
@@ -101,9 +101,11 @@ def _duplicate(
 
 
 def receive(*, data: bytes, peer: Peer | None) -> Answer:
-    """Receive `data`, a signed package from `peer` (None: from this node itself, checked
-    against its own certificate). Nothing is stored unless the package is applied; a message
-    received before is answered with its first result and not applied again (also when two
+    """Accept `data`, a signed package from `peer` (None: from this node itself, checked
+    against its own certificate): verified, logged with its bytes and written as an
+    `accepted` inbox row in one transaction, then answered; the apply worker hands it to its
+    handler later (`exchange.applying`). Nothing is stored unless it is accepted; a message
+    received before is answered with its first row and not accepted again (also when two
     copies arrive at once: the unique message id decides)."""
     certificate = node.identity().certificate if peer is None else node.peer_certificate(peer)
     limits = edxml.LIMITS
@@ -158,60 +160,38 @@ def receive(*, data: bytes, peer: Peer | None) -> Answer:
         )
     message_id = message_id_of(package, local[0] if kind == OutboxMessage.Kind.DOCUMENT else "")
     facts.update(message_id=message_id, recipient_id=",".join(local))
-    first = InboxMessage.objects.filter(message_id=message_id).first()
-    if first is not None:
-        return _duplicate(first, data, peer, facts)
-    try:
+    try:  # a repeat fails on the unique message id, and its log entry is rolled back
         with transaction.atomic():
-            row = InboxMessage.objects.create(
+            entry = messagelog.append(
+                direction=messagelog.Direction.RECEIVED,
+                peer=peer.name if peer else "",
+                data=data,
+                detail="accepted",
+                package_in=messagelog.Where.LOG,
+                **facts,
+            )
+            row = InboxMessage(
                 message_id=message_id,
                 kind=kind,
                 sender_id=sender,
                 peer=peer,
                 document_id=document_id,
-                sha256=hashlib.sha256(data).hexdigest(),
+                recipient_id=facts["recipient_id"],
+                sha256=entry.package_sha256,
+                log_seq=entry.seq,
+                next_attempt_at=entry.at,
             )
-            result = _apply(package, str(message_id), local)
-            row.applied_at, row.result = timezone.now(), {"code": 0, **result}
-            row.save(update_fields=["applied_at", "result"])
-            audit_record(action="exchange.received", obj=row, actor="exchange", data=result)
-            messagelog.append(  # last, so that the head is locked only until the commit
-                direction=messagelog.Direction.RECEIVED,
-                peer=peer.name if peer else "",
-                data=data,
-                detail=json.dumps(row.result, sort_keys=True, ensure_ascii=False, default=str),
-                package_in=messagelog.Where.LOG,
-                **facts,
-            )
+            sql.insert([row])  # fixed SQL: the hot path of every package received
     except IntegrityError:
         first = InboxMessage.objects.filter(message_id=message_id).first()
-        if first is None:  # not the unique id: a handler's own integrity error
-            logger.exception("exchange inbox: integrity error applying %s", message_id)
+        if first is None:  # not the unique id (cannot happen while the log head is locked)
+            logger.exception("exchange inbox: integrity error accepting %s", message_id)
             return _refuse(
                 ErrorCode.SYSTEM_ERROR,
-                "could not apply the package",
+                "could not accept the package",
                 peer=peer,
                 data=data,
                 facts=facts,
             )
         return _duplicate(first, data, peer, facts)
-    except registry.Refused as refusal:
-        return _refuse(refusal.code, refusal.message, peer=peer, data=data, facts=facts)
-    except Exception:
-        logger.exception("exchange inbox: handler failed for %s", message_id)
-        return _refuse(
-            ErrorCode.SYSTEM_ERROR, "could not apply the package", peer=peer, data=data, facts=facts
-        )
-    return Answer(ErrorCode.OK, "applied", body=row.answer())
-
-
-def _apply(package: edxml.Package, message_id: str, local: list[str]) -> dict[str, Any]:
-    if isinstance(package, DocumentPackage):
-        document_handler = registry.document_handler()
-        if document_handler is None:
-            raise registry.Refused(ErrorCode.SYSTEM_ERROR, "no document handler registered")
-        return document_handler(package, message_id, local)
-    status_handler = registry.status_handler()
-    if status_handler is None:
-        raise registry.Refused(ErrorCode.SYSTEM_ERROR, "no status handler registered")
-    return status_handler(package, message_id)
+    return Answer(ErrorCode.OK, "accepted", body=row.answer())

@@ -26,8 +26,13 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from tinhso.core import sql
 from tinhso.core.services import audit_record
-from tinhso.exchange.models import MessageLog, MessageLogHead, OutboxMessage
+from tinhso.exchange.models import InboxMessage, MessageLog, MessageLogHead, OutboxMessage
+
+# Inbox rows whose package is no longer needed: any other (accepted, failed, dead, to be
+# replayed) keeps its log entry, and everything after it, from retention.
+FINISHED = (InboxMessage.State.APPLIED, InboxMessage.State.REFUSED)
 
 Direction = MessageLog.Direction
 Where = MessageLog.Where
@@ -78,7 +83,11 @@ def chain_hash(prev_hash: str, entry: MessageLog) -> str:
 
 
 def _lock_head() -> MessageLogHead:
-    head = MessageLogHead.objects.select_for_update().filter(pk=1).first()
+    """The head row, locked until the end of the caller's transaction (fixed SQL: every
+    package sent or received takes it)."""
+    lock = " FOR UPDATE" if transaction.get_connection().features.has_select_for_update else ""
+    found = sql.select(MessageLogHead, "WHERE id = 1" + lock, [])
+    head = found[0] if found else None
     if head is None:  # a database flushed since the migration made it
         try:
             with transaction.atomic():
@@ -110,7 +119,8 @@ def append(
     are kept in the entry. Raises IntegrityError only if the head lock was bypassed."""
     if data is not None:
         package_sha256, size = hashlib.sha256(data).hexdigest(), len(data)
-    with transaction.atomic():
+    # No savepoint of its own: a failure here fails the caller's transaction anyway.
+    with transaction.atomic(savepoint=False):
         head = _lock_head()
         entry = MessageLog(
             seq=head.last_seq + 1,
@@ -131,9 +141,9 @@ def append(
             prev_hash=head.last_hash,
         )
         entry.chain_hash = chain_hash(head.last_hash, entry)
-        entry.save()
+        sql.insert([entry])  # fixed SQL, as the head's lock and update (its pk is not read)
         head.last_seq, head.last_hash = entry.seq, entry.chain_hash
-        head.save(update_fields=["last_seq", "last_hash"])
+        sql.update(head, ["last_seq", "last_hash"])
     return entry
 
 
@@ -306,7 +316,9 @@ class Pruned:
 def prune(*, days: int | None = None, now: datetime | None = None) -> Pruned:
     """Delete the entries older than `days` (`EXCHANGE_LOG_RETENTION_DAYS`) as a prefix of
     the chain, keeping the last deleted entry's sequence number and hash as the anchor.
-    An entry newer than the cutoff is never deleted, nor anything after it. A prefix whose
+    An entry newer than the cutoff is never deleted, nor anything after it, nor the entry
+    of a package the inbox has not finished applying (accepted, failed or dead: its bytes are
+    only there), nor anything after that. A prefix whose
     chain does not verify is kept, and the refusal is returned and audited."""
     days = settings.EXCHANGE_LOG_RETENTION_DAYS if days is None else days
     cutoff = (now or timezone.now()) - timedelta(days=days)
@@ -314,6 +326,15 @@ def prune(*, days: int | None = None, now: datetime | None = None) -> Pruned:
         head = _lock_head()
         first_kept = MessageLog.objects.filter(at__gte=cutoff).order_by("seq").values("seq").first()
         end = first_kept["seq"] - 1 if first_kept else head.last_seq
+        waiting = (  # the package of an inbox row not applied yet is read from its entry
+            InboxMessage.objects.exclude(state__in=FINISHED)
+            .filter(log_seq__isnull=False)
+            .order_by("log_seq")
+            .values_list("log_seq", flat=True)
+            .first()
+        )
+        if waiting is not None:
+            end = min(end, waiting - 1)
         doomed = MessageLog.objects.filter(seq__lte=end).order_by("seq").defer("data")
         last: MessageLog | None = None
         for entry, wrong in _links(doomed.iterator(), head.anchor_seq + 1, head.anchor_hash):

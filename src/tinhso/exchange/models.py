@@ -95,8 +95,18 @@ class OutboxMessage(models.Model):
 
 
 class InboxMessage(models.Model):
-    """A package received and applied once: the unique message id makes a repeat (or two
-    deliveries at once) answer with the first result instead of applying again."""
+    """A package accepted once and applied once. The inbox verifies a package, logs it
+    (its bytes stay in the message log entry `log_seq`) and writes this row, `accepted`, in
+    one transaction before it answers; the apply worker then hands it to the registered
+    handler (`exchange.applying`). The unique message id makes a repeat (or two deliveries
+    at once) answer with the first row instead of accepting again."""
+
+    class State(models.TextChoices):
+        ACCEPTED = "accepted", _("Đã nhận, chờ xử lý")
+        APPLIED = "applied", _("Đã xử lý")
+        REFUSED = "refused", _("Từ chối khi xử lý")
+        FAILED = "failed", _("Xử lý lỗi, sẽ thử lại")
+        DEAD = "dead", _("Ngừng xử lý")
 
     message_id = models.UUIDField(_("mã gói tin"), unique=True)
     kind = models.CharField(_("loại"), max_length=10, choices=OutboxMessage.Kind.choices)
@@ -111,7 +121,15 @@ class InboxMessage(models.Model):
     )
     document_id = models.CharField(_("DocumentId"), max_length=300, blank=True)
     sha256 = models.CharField(max_length=64)
+    recipient_id = models.CharField(_("cơ quan nhận"), max_length=400, blank=True)
     received_at = models.DateTimeField(_("nhận lúc"), auto_now_add=True)
+    log_seq = models.PositiveBigIntegerField(_("mục nhật ký (gói tin)"), null=True, blank=True)
+    state = models.CharField(
+        _("tình trạng"), max_length=10, choices=State.choices, default=State.ACCEPTED
+    )
+    attempts = models.PositiveIntegerField(_("số lần xử lý"), default=0)
+    next_attempt_at = models.DateTimeField(_("xử lý lần tới lúc"), null=True, blank=True)
+    last_error = models.TextField(_("lỗi gần nhất"), blank=True)
     applied_at = models.DateTimeField(_("xử lý lúc"), null=True, blank=True)
     result = models.JSONField(_("kết quả"), default=dict)
 
@@ -119,12 +137,13 @@ class InboxMessage(models.Model):
         verbose_name = _("gói tin nhận")
         verbose_name_plural = _("gói tin nhận")
         ordering = ["-received_at", "-pk"]
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="inbox_due")]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.message_id} ← {self.sender_id}"
 
     def answer(self) -> dict[str, Any]:
-        return {"message_id": str(self.message_id), **self.result}
+        return {"message_id": str(self.message_id), "state": self.state, **self.result}
 
 
 GENESIS = "0" * 64  # the previous chain hash of the very first entry

@@ -11,17 +11,17 @@ import hashlib
 import json
 import logging
 import random
+import time
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Model, Q
 from django.utils import timezone
 
 from tinhso.core.services import audit_record
@@ -152,9 +152,9 @@ def _post(message: OutboxMessage) -> Attempt:
 
 
 def _deliver_locally(message: OutboxMessage) -> Attempt:
-    from tinhso.exchange.inbox import receive
+    from tinhso.exchange.applying import receive_and_apply
 
-    answer = receive(data=bytes(message.data), peer=None)
+    answer = receive_and_apply(data=bytes(message.data))
     if answer.code == ErrorCode.OK:
         return Attempt(True, 0, answer=answer.body)
     return Attempt(False, int(answer.code), f"{int(answer.code)}: {answer.message}", answer.body)
@@ -252,27 +252,23 @@ def send_one(message: OutboxMessage, *, max_attempts: int | None = None) -> Outb
 
 
 def lease_seconds() -> float:
-    """How long a claimed message is left to the worker that claimed it: one attempt's
+    """How long claimed messages are left to the worker that claimed them: one attempt's
     HTTP timeout and a margin for recording its outcome."""
     return float(settings.EXCHANGE_HTTP_TIMEOUT) + 10.0
 
 
-def claim(
-    *, limit: int = 1, skip: Iterable[int] = (), at: datetime | None = None
-) -> list[OutboxMessage]:
-    """Take up to `limit` messages due at `at` (now by default; oldest first, none of the
-    primary keys `skip`) for this worker: their next attempt moves a lease ahead
-    (`lease_seconds`), so other workers leave them alone while this one sends them; a worker
+def claim(*, limit: int = 1, at: datetime | None = None) -> list[OutboxMessage]:
+    """Take up to `limit` messages due at `at` (now by default; oldest first) for this
+    worker: their next attempt moves a lease ahead (`lease_seconds`), so other workers leave
+    them alone while this one sends them (`send_due` attempts no claimed message once its
+    lease is nearly over, so a slow peer never makes two workers send one); a worker
     that dies leaves them due again when the lease ends. On PostgreSQL rows another worker
     is claiming at the same moment are skipped, never waited for (SKIP LOCKED); SQLite
     serialises writers anyway. Several workers thus share one outbox without sending a
     message twice (the receiver would acknowledge a repeat, at the cost of a second
     delivery)."""
-    skip = list(skip)
     with transaction.atomic():
         rows = due(at).select_for_update(skip_locked=True)
-        if skip:
-            rows = rows.exclude(pk__in=skip)
         messages = list(rows[:limit])
         if messages:
             until = timezone.now() + timedelta(seconds=lease_seconds())
@@ -282,36 +278,55 @@ def claim(
     return messages
 
 
-def send_due(*, limit: int = 500) -> dict[str, int]:
-    """The worker's round: attempt every due message once (up to `limit`), each claimed
-    just before its attempt, so that several workers can run side by side. What becomes due
-    during the round (a message enqueued meanwhile, a retry) waits for the next round.
+def send_due(*, limit: int = 500, batch: int = 10) -> dict[str, int]:
+    """The worker's round: attempt every due message once (up to `limit`), claimed `batch`
+    at a time (each claim a lease, so that several workers can run side by side). What
+    becomes due during the round (a message enqueued meanwhile, a retry) waits for the next
+    round: a claimed or failed message's next attempt lies after the round's start.
     Returns counts by resulting state."""
     counts = {State.SENT: 0, State.FAILED: 0, State.DEAD: 0}
     started = timezone.now()
-    tried: list[int] = []
-    while len(tried) < limit:
-        claimed = claim(skip=tried, at=started)
+    done = 0
+    while done < limit:
+        claimed = claim(limit=min(batch, limit - done), at=started)
         if not claimed:
             break
-        message = claimed[0]
-        tried.append(message.pk)
-        outcome = send_one(message)
-        counts[State(outcome.state)] = counts.get(State(outcome.state), 0) + 1
+        # No attempt starts that could outlast the lease (its HTTP timeout and 10 s, with a
+        # margin for recording): the rest of the batch comes due again when its lease ends,
+        # for whichever worker claims it first.
+        last_start = time.monotonic() + 5.0
+        for message in claimed:
+            if time.monotonic() > last_start:
+                break
+            outcome = send_one(message)
+            counts[State(outcome.state)] = counts.get(State(outcome.state), 0) + 1
+            done += 1
     return {str(k): v for k, v in counts.items()}
 
 
+Queued = TypeVar("Queued", bound=Model)
+
+
 @transaction.atomic
+def requeue(row: Queued, *, waiting: str, action: str, actor: Any, what: str = "message") -> Queued:
+    """Put a dead (or failed) row of one of the node's queues (outbox, inbox, national
+    pushes) back in the `waiting` state for an attempt now, attempts reset, audited as
+    `action`. Raises ValueError for a row in any other state."""
+    locked: Any = type(row)._default_manager.select_for_update().get(pk=row.pk)
+    if locked.state not in ("dead", "failed"):
+        raise ValueError(f"{what} {locked.message_id} is {locked.state}, not dead or failed")
+    locked.state, locked.attempts, locked.next_attempt_at = waiting, 0, timezone.now()
+    locked.save(update_fields=["state", "attempts", "next_attempt_at"])
+    audit_record(action=action, obj=locked, actor=actor)
+    return locked  # type: ignore[no-any-return]
+
+
 def replay(*, message: OutboxMessage, actor: Any = None) -> OutboxMessage:
     """Put a dead (or failed) message back in the queue for an attempt now, attempts reset.
     Raises ValueError for a message that was sent or is pending."""
-    message = OutboxMessage.objects.select_for_update().get(pk=message.pk)
-    if message.state not in (State.DEAD, State.FAILED):
-        raise ValueError(f"message {message.message_id} is {message.state}, not dead or failed")
-    message.state, message.attempts, message.next_attempt_at = State.PENDING, 0, timezone.now()
-    message.save(update_fields=["state", "attempts", "next_attempt_at"])
-    audit_record(action="exchange.replay", obj=message, actor=actor or "exchange")
-    return message
+    return requeue(
+        message, waiting=State.PENDING, action="exchange.replay", actor=actor or "exchange"
+    )
 
 
 def package_of(message: OutboxMessage) -> StatusPackage | DocumentPackage:

@@ -44,20 +44,27 @@ def message_by_id(message_id: str) -> OutboxMessage | InboxMessage | None:
 # --- The message log -------------------------------------------------------------------------
 
 INBOUND = {
-    "applied": MessageLog.Direction.RECEIVED,
+    "accepted": MessageLog.Direction.RECEIVED,
     "duplicate": MessageLog.Direction.DUPLICATE,
     "refused": MessageLog.Direction.REFUSED,
 }
 
 
 def received_packages(*, state: str = "", limit: int = 50) -> QuerySet[MessageLog]:
-    """Packages that reached the inbox, newest first, from the message log: applied, received
-    again (answered with the first result) or refused; `state` one of INBOUND's keys or ""
-    for all. Raises ValueError for another state."""
+    """Packages that reached the inbox, newest first, from the message log: accepted,
+    received again (answered with the first result) or refused (at receipt, or when
+    applied); `state` one of INBOUND's keys or "" for all. Raises ValueError for another
+    state."""
     if state and state not in INBOUND:
         raise ValueError(f"state must be one of {', '.join(INBOUND)}")
     directions = [INBOUND[state]] if state else list(INBOUND.values())
     return MessageLog.objects.filter(direction__in=directions).defer("data")[:limit]
+
+
+def inbox_states(message_ids: list[Any]) -> dict[str, str]:
+    """The inbox row's state (accepted, applied, refused, failed, dead) by message id."""
+    rows = InboxMessage.objects.filter(message_id__in=[m for m in message_ids if m])
+    return {str(m): state for m, state in rows.values_list("message_id", "state")}
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,19 @@
-"""Background work of the node: the outbox worker, run by `tinhso periodic` every 10 s and
-by `tinhso exchange send`. Idempotent: a message is locked while its outcome is recorded, and
+"""Background work of the node: the apply worker (every 2 s) and the outbox worker (every
+10 s), run by `tinhso periodic` and by `tinhso exchange send` (`apply`). Idempotent: a message
+or an inbox row is locked while its outcome is recorded, and
 a message already sent or dead is left alone, so two workers never record twice. The message
 log's retention, daily: idempotent too (a second run finds nothing older to delete)."""
 
 from __future__ import annotations
 
+from tinhso.exchange.applying import apply_due
 from tinhso.exchange.messagelog import prune
 from tinhso.exchange.outbox import send_due
+
+
+def apply_due_summary() -> str:
+    counts = apply_due()
+    return ", ".join(f"{n} {state}" for state, n in counts.items())
 
 
 def send_due_summary() -> str:

@@ -15,7 +15,7 @@ from tinhso.directory.tests.factories import OfficialFactory
 from tinhso.documents import deadlines, selectors, services
 from tinhso.documents.models import Document, DocumentEvent, IncomingDocument, Recipient
 from tinhso.documents.tests.conftest import PDF, issued
-from tinhso.exchange import edxml, inbox, node, outbox
+from tinhso.exchange import applying, edxml, node, outbox
 from tinhso.exchange.models import InboxMessage, OutboxMessage
 from tinhso.exchange.tests.nodes import document_package, local_organ, make_peer
 from tinhso.exchange.tests.nodes import signed as signed_package
@@ -202,7 +202,7 @@ def test_take_back_across_the_exchange_and_the_answer_comes_back(org):
     services.take_back(document=document, actor=org["clerk"].user, reason=REASON)
     assert OutboxMessage.objects.count() == before
     # And the same revoke package received again is answered with the first result.
-    again = inbox.receive(data=bytes(message.data), peer=None)
+    again = applying.receive_and_apply(data=bytes(message.data), peer=None)
     assert again.duplicate and again.code == 0
     assert received.events.filter(action="revoked").count() == 1
     # The ministry's clerk no longer sees it waiting; it cannot be registered.
@@ -232,7 +232,7 @@ def test_a_revoke_of_a_document_never_received_is_answered_16(org):
     # The ministry (another node in life; here its package is signed with this node's key)
     # revokes a document the province never received.
     package = _revoke(document_package(sender=MINISTRY, to=PROVINCE, attachment=False))
-    answer = inbox.receive(data=signed_package(package, node.identity()), peer=None)
+    answer = applying.receive_and_apply(data=signed_package(package, node.identity()))
     assert (answer.code, answer.body["not_found"]) == (0, [PROVINCE]), answer
     status = outbox.package_of(OutboxMessage.objects.get(kind="status"))
     assert status.status_code == edxml.StatusCode.TAKE_BACK_REFUSED
@@ -244,7 +244,7 @@ def test_a_revoke_of_a_document_never_received_is_answered_16(org):
 def test_an_update_is_applied_as_new_metadata_and_a_new_file_version(org):
     local_organ(MINISTRY, "Bộ Nội vụ")
     first = document_package(sender=MINISTRY, to=PROVINCE)
-    assert inbox.receive(data=signed_package(first, node.identity()), peer=None).code == 0
+    assert applying.receive_and_apply(data=signed_package(first, node.identity())).code == 0
     incoming = IncomingDocument.objects.get(organ=org["province"], sender_identifier=MINISTRY)
     old_summary = incoming.summary
     update = _revoke(
@@ -253,7 +253,7 @@ def test_an_update_is_applied_as_new_metadata_and_a_new_file_version(org):
     update = dataclasses.replace(
         update, attachments=(edxml.Attachment("cv-v2.pdf", PDF, "application/pdf"),)
     )
-    answer = inbox.receive(data=signed_package(update, node.identity()), peer=None)
+    answer = applying.receive_and_apply(data=signed_package(update, node.identity()))
     assert (answer.code, answer.body["updated"]) == (0, [incoming.pk]), answer
     incoming.refresh_from_db()
     assert incoming.summary == "V/v triển khai Nghị định 30 (đính chính)"
@@ -319,13 +319,17 @@ def test_a_revoke_goes_over_http_and_15_comes_back(org, live_server, settings):
     document = distributed(org)
     ministry = local_organ(MINISTRY, "Bộ Nội vụ")
     assert outbox.send_due()["sent"] == 1
+    assert applying.apply_due()["applied"] == 1  # node B's worker
     assert outbox.send_due()["sent"] == 1
+    assert applying.apply_due()["applied"] == 1  # node A's: the 01
     received = IncomingDocument.objects.get(organ=ministry)
     services.take_back(document=document, actor=org["clerk"].user, reason=REASON)
     assert outbox.send_due() == {"sent": 1, "failed": 0, "dead": 0}
+    assert applying.apply_due()["applied"] == 1
     received.refresh_from_db()
     assert received.revoked_at is not None
     assert outbox.send_due()["sent"] == 1
+    assert applying.apply_due()["applied"] == 1
     assert line_to(document).take_back_code == "15"
     assert InboxMessage.objects.filter(kind="document").count() == 2
 

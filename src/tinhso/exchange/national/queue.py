@@ -24,7 +24,7 @@ from tinhso.core.services import audit_record
 from tinhso.exchange.national import protocol
 from tinhso.exchange.national.models import NationalPush
 from tinhso.exchange.national.portal import Portal, PushResult, portal
-from tinhso.exchange.outbox import backoff
+from tinhso.exchange.outbox import backoff, requeue
 
 logger = logging.getLogger("tinhso.exchange.national")
 
@@ -158,17 +158,12 @@ def send_due_summary() -> str:
     return ", ".join(f"{n} {state}" for state, n in send_due().items())
 
 
-@transaction.atomic
 def replay(*, push: NationalPush, actor: Any = None) -> NationalPush:
     """Put a dead (or failed) push back in the queue for an attempt now, attempts reset.
     Raises ValueError for a push that was sent or is pending."""
-    push = NationalPush.objects.select_for_update().get(pk=push.pk)
-    if push.state not in (State.DEAD, State.FAILED):
-        raise ValueError(f"push {push.message_id} is {push.state}, not dead or failed")
-    push.state, push.attempts, push.next_attempt_at = State.PENDING, 0, timezone.now()
-    push.save(update_fields=["state", "attempts", "next_attempt_at"])
-    audit_record(action="national.replay", obj=push, actor=actor or "cli")
-    return push
+    return requeue(
+        push, waiting=State.PENDING, action="national.replay", actor=actor or "cli", what="push"
+    )
 
 
 def synchronised_codes() -> QuerySet[NationalPush]:

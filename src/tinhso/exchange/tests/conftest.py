@@ -56,3 +56,30 @@ def node() -> Identity:
 def stranger() -> Identity:
     """Another node, whose certificate the receiver does not expect for this sender."""
     return make_identity("lgsp.other.test")
+
+
+@pytest.fixture
+def calls():
+    """Replace the registered handlers by recorders (the documents app's are put back)."""
+    from tinhso.exchange import registry
+
+    seen: list[tuple] = []
+    previous = registry.document_handler(), registry.status_handler()
+
+    def on_document(package, message_id, organ_ids):
+        seen.append((package.header.document_id, message_id, organ_ids))
+        return {"incoming": [len(seen)]}
+
+    registry.register_document_handler(on_document)
+    yield seen
+    registry.register_document_handler(previous[0])
+    registry.register_status_handler(previous[1])
+
+
+@pytest.fixture
+def peer(stranger):
+    """The peer `bo-noi-vu` serving THERE, signing as `stranger`; HERE is a local organ."""
+    from tinhso.exchange.tests.nodes import HERE, PEER_KEY, THERE, local_organ, make_peer
+
+    local_organ(HERE)
+    return make_peer("bo-noi-vu", identity=stranger, organs=[THERE], key=PEER_KEY)

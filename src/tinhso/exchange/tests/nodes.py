@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 
@@ -61,3 +62,13 @@ def make_peer(
     return Peer.objects.create(
         name=name, base_url=url, organ_ids=organs, certificate_pem=pem, key_hash=hash_key(key)
     )
+
+
+INBOX_URL = "/api/v1/exchange/inbox"
+PEER_KEY = "peer-key-of-bo-noi-vu-0123456789"
+
+
+def post(client: Any, data: bytes, key: str | None = PEER_KEY) -> Any:
+    """POST `data` to the inbox as the peer with `key` (none: without a key)."""
+    headers = {"HTTP_X_API_KEY": key} if key else {}
+    return client.post(INBOX_URL, data=data, content_type="application/xml", **headers)

@@ -21,7 +21,7 @@ from tinhso.documents.tests.conftest import (  # noqa: F401 (fixtures)
     issued,
     org,
 )
-from tinhso.exchange import edxml, node, outbox
+from tinhso.exchange import applying, edxml, node, outbox
 from tinhso.exchange.models import InboxMessage, OutboxMessage
 from tinhso.exchange.tests.nodes import local_organ, make_peer
 
@@ -80,6 +80,9 @@ def test_a_document_goes_over_http_and_its_statuses_come_back(org, live_server, 
     message = OutboxMessage.objects.get(kind="document")
     line.refresh_from_db()
     assert (line.status, line.exchange_ref, line.error) == ("sent", str(message.message_id), "")
+    # Node B accepted it; its worker applies it.
+    assert not IncomingDocument.objects.filter(organ=ministry).exists()
+    assert applying.apply_due()["applied"] == 1
     incoming = IncomingDocument.objects.get(organ=ministry)
     assert (incoming.source, incoming.exchange_ref, incoming.sender_identifier) == (
         "exchange",
@@ -92,6 +95,7 @@ def test_a_document_goes_over_http_and_its_statuses_come_back(org, live_server, 
     assert (status.recipient_id, status.peer.name, status.state) == (PROVINCE, "node-a", "pending")
 
     assert outbox.send_due() == {"sent": 1, "failed": 0, "dead": 0}
+    assert applying.apply_due()["applied"] == 1
     line.refresh_from_db()
     assert line.status_code == "01"
 
@@ -99,6 +103,7 @@ def test_a_document_goes_over_http_and_its_statuses_come_back(org, live_server, 
     clerk = OfficialFactory(organ=ministry, roles=[("clerk", ministry, False)])
     services.register_incoming(incoming=incoming, actor=clerk.user)
     assert outbox.send_due()["sent"] == 1
+    assert applying.apply_due()["applied"] == 1
     line.refresh_from_db()
     assert line.status_code == "03"
     assert InboxMessage.objects.filter(kind="status").count() == 2
@@ -106,5 +111,6 @@ def test_a_document_goes_over_http_and_its_statuses_come_back(org, live_server, 
     for sent in OutboxMessage.objects.all():
         OutboxMessage.objects.filter(pk=sent.pk).update(state="pending")
     outbox.send_due()
+    assert applying.apply_due()["applied"] == 0
     assert IncomingDocument.objects.filter(organ=ministry).count() == 1
     assert InboxMessage.objects.count() == 3

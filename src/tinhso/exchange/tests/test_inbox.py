@@ -4,51 +4,21 @@ from __future__ import annotations
 
 import pytest
 
-from tinhso.exchange import registry
-from tinhso.exchange.edxml import ErrorCode
-from tinhso.exchange.models import InboxMessage
+from tinhso.exchange import applying
+from tinhso.exchange.models import InboxMessage, MessageLog
 from tinhso.exchange.tests.nodes import (
     HERE,
     THERE,
     document_package,
     local_organ,
-    make_peer,
+    post,
     signed,
 )
 
 pytestmark = pytest.mark.django_db
-URL = "/api/v1/exchange/inbox"
-KEY = "peer-key-of-bo-noi-vu-0123456789"
 
 
-@pytest.fixture
-def calls():
-    """Replace the registered handlers by recorders (the documents app's are put back)."""
-    seen: list[tuple] = []
-    previous = registry.document_handler(), registry.status_handler()
-
-    def on_document(package, message_id, organ_ids):
-        seen.append((package.header.document_id, message_id, organ_ids))
-        return {"incoming": [len(seen)]}
-
-    registry.register_document_handler(on_document)
-    yield seen
-    registry.register_document_handler(previous[0])
-    registry.register_status_handler(previous[1])
-
-
-@pytest.fixture
-def peer(stranger):
-    local_organ(HERE)
-    return make_peer("bo-noi-vu", identity=stranger, organs=[THERE], key=KEY)
-
-
-def post(client, data: bytes, key: str | None = KEY):
-    headers = {"HTTP_X_API_KEY": key} if key else {}
-    return client.post(URL, data=data, content_type="application/xml", **headers)
-
-
-def test_a_package_is_applied_once_and_a_repeat_answers_the_first_result(
+def test_a_package_is_accepted_once_and_a_repeat_answers_the_first_row(
     client, peer, calls, stranger
 ):
     data = signed(document_package(), stranger)
@@ -56,20 +26,33 @@ def test_a_package_is_applied_once_and_a_repeat_answers_the_first_result(
     assert first.status_code == 200
     body = first.json()
     assert (body["code"], body["title"], body["duplicate"]) == (0, "Thành công", False)
-    assert body["result"] == {"code": 0, "incoming": [1]}
+    assert (body["state"], body["result"]) == ("accepted", {})
+    assert calls == []  # accepted: the apply worker applies it
     again = post(client, data)
     assert again.status_code == 200
     assert again.json() == {**body, "duplicate": True}
-    assert len(calls) == 1
     row = InboxMessage.objects.get()
-    assert (row.kind, row.sender_id, row.peer, str(row.message_id)) == (
+    assert (row.kind, row.sender_id, row.peer, str(row.message_id), row.state) == (
         "document",
         THERE,
         peer,
         body["message_id"],
+        "accepted",
     )
     assert row.document_id == f"{THERE},2020/11/03,12/BNV-VP"
+    assert row.recipient_id == HERE
+    entry = MessageLog.objects.get(seq=row.log_seq)
+    assert (entry.direction, bytes(entry.data)) == ("received", data)
+    assert applying.apply_due()["applied"] == 1
     assert calls[0][2] == [HERE]
+    after = post(client, data).json()
+    assert (after["state"], after["result"], after["duplicate"]) == (
+        "applied",
+        {"code": 0, "incoming": [1]},
+        True,
+    )
+    assert applying.apply_due()["applied"] == 0
+    assert len(calls) == 1
 
 
 def refusal(response, status: int, code: int) -> dict:
@@ -137,31 +120,6 @@ def test_a_receiver_that_no_longer_receives_gets_23(client, peer, calls, strange
     body = refusal(post(client, signed(package, stranger)), 423, 23)
     assert "000.00.12.H33" in body["detail"]
     assert (calls, InboxMessage.objects.count()) == ([], 0)
-
-
-def test_a_handler_refusal_keeps_its_code_and_stores_nothing(client, peer, calls, stranger):
-    def refuse(package, message_id, organ_ids):
-        InboxMessage.objects.update(result={"half": "written"})
-        raise registry.Refused(ErrorCode.FILE_PROCESSING, "the attachment is not a PDF")
-
-    registry.register_document_handler(refuse)
-    body = refusal(post(client, signed(document_package(), stranger)), 422, 21)
-    assert body["detail"] == "the attachment is not a PDF"
-    assert InboxMessage.objects.count() == 0
-
-
-def test_a_failing_handler_is_a_system_error_20_and_can_be_sent_again(
-    client, peer, calls, stranger
-):
-    def fail(package, message_id, organ_ids):
-        raise RuntimeError("database gone")
-
-    registry.register_document_handler(fail)
-    data = signed(document_package(), stranger)
-    refusal(post(client, data), 500, 20)
-    assert InboxMessage.objects.count() == 0
-    registry.register_document_handler(lambda p, m, o: {"incoming": [7]})
-    assert post(client, data).json()["result"] == {"code": 0, "incoming": [7]}
 
 
 def test_an_oversized_body_gets_10(client, peer, calls, settings, monkeypatch):

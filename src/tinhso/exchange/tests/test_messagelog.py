@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from tinhso.core import periodic
 from tinhso.core.models import AuditEntry
-from tinhso.exchange import messagelog, outbox, registry
+from tinhso.exchange import applying, messagelog, outbox, registry
 from tinhso.exchange.edxml import ErrorCode
 from tinhso.exchange.models import GENESIS, InboxMessage, MessageLog, MessageLogHead, OutboxMessage
 from tinhso.exchange.tests.nodes import (
@@ -23,13 +23,11 @@ from tinhso.exchange.tests.nodes import (
     THERE,
     document_package,
     local_organ,
-    make_peer,
+    post,
     signed,
 )
 
 pytestmark = pytest.mark.django_db
-URL = "/api/v1/exchange/inbox"
-KEY = "peer-key-of-bo-noi-vu-0123456789"
 
 
 @pytest.fixture
@@ -48,16 +46,6 @@ def handlers():
     registry.register_document_handler(on_document)
     yield state
     registry.register_document_handler(previous)
-
-
-@pytest.fixture
-def peer(stranger):
-    local_organ(HERE)
-    return make_peer("bo-noi-vu", identity=stranger, organs=[THERE], key=KEY)
-
-
-def post(client, data: bytes, key: str = KEY):
-    return client.post(URL, data=data, content_type="application/xml", HTTP_X_API_KEY=key)
 
 
 def rows() -> list[tuple]:
@@ -101,7 +89,8 @@ def test_a_delivered_message_is_logged_sent_and_received_in_one_chain(handlers):
     assert (received.seq, received.direction, received.package_in) == (1, "received", "log")
     assert bytes(received.data) == data
     assert (received.message_id, received.package_sha256) == (message.message_id, digest)
-    assert '"incoming": [1]' in received.detail
+    assert received.detail == "accepted"
+    assert '"incoming": [1]' in sent.detail  # applied at once: delivered in process
     assert (received.prev_hash, sent.prev_hash) == (GENESIS, received.chain_hash)
     assert sent.chain_hash == messagelog.chain_hash(received.chain_hash, sent)
     head = MessageLogHead.objects.get()
@@ -112,6 +101,7 @@ def test_a_delivered_message_is_logged_sent_and_received_in_one_chain(handlers):
 def test_refusals_and_a_repeat_are_logged_with_their_code(client, peer, handlers, node, stranger):
     good = signed(document_package(), stranger)
     assert post(client, good).status_code == 200
+    assert applying.apply_due()["applied"] == 1
     assert post(client, good).json()["duplicate"] is True
     forged = signed(document_package(number="13"), node)  # not the peer's certificate
     assert post(client, forged).json()["code"] == 15
@@ -119,22 +109,30 @@ def test_refusals_and_a_repeat_are_logged_with_their_code(client, peer, handlers
     assert post(client, nowhere).json()["code"] == 18
     handlers["refuse"] = ErrorCode.RECEIVER_LOCKED
     refused = signed(document_package(number="15"), stranger)
-    assert post(client, refused).json()["code"] == 23
+    assert post(client, refused).json()["state"] == "accepted"
+    assert applying.apply_due() == {"applied": 0, "refused": 1, "failed": 0, "dead": 0}
     assert rows() == [
         (1, "received", 0, "log"),
         (2, "duplicate", 0, ""),
         (3, "refused", 15, "log"),
         (4, "refused", 18, "log"),
-        (5, "refused", 23, "log"),
+        (5, "received", 0, "log"),
+        (6, "refused", 23, ""),  # when applied: its bytes are in #5
     ]
     entries = list(MessageLog.objects.order_by("seq"))
     assert entries[1].message_id == entries[0].message_id
     assert entries[1].package_sha256 == hashlib.sha256(good).hexdigest()
     assert bytes(entries[2].data) == forged
     assert (entries[3].recipient_id, entries[3].sender_id) == ("000.00.00.H40", THERE)
-    assert entries[4].detail == "the register is closed"
+    assert entries[5].detail == "refused when applied (accepted as #5): the register is closed"
+    assert entries[5].package_sha256 == entries[4].package_sha256
     assert {e.peer for e in entries} == {"bo-noi-vu"}
-    assert InboxMessage.objects.count() == 1  # nothing of a refused package but its entry
+    # Nothing of a package refused at receipt but its entry; one refused when applied keeps
+    # its row (the message id answers a repeat).
+    assert list(InboxMessage.objects.order_by("pk").values_list("state", flat=True)) == [
+        "applied",
+        "refused",
+    ]
     assert messagelog.verify().ok
 
 
@@ -351,11 +349,21 @@ def test_the_inbox_command_lists_received_packages(client, peer, handlers, node,
     lines = capsys.readouterr().out.splitlines()
     assert lines[-1] == "2 package(s)"
     assert lines[0].split("\t")[0] == "#2"
-    assert lines[0].split("\t")[7:9] == ["refused", "code 15"]
+    assert lines[0].split("\t")[7:10] == ["refused", "now -", "code 15"]
     first = lines[1].split("\t")
-    assert first[3:8] == ["000.00.00.G10", "bo-noi-vu", "document", first[6], "applied"]
+    assert first[3:9] == [
+        "000.00.00.G10",
+        "bo-noi-vu",
+        "document",
+        first[6],
+        "accepted",
+        "now accepted",
+    ]
     assert first[6] == f"{THERE},2020/11/03,12/BNV-VP"
+    applying.apply_due()
+    call_command("exchange", "inbox", "--state", "accepted")
+    assert "\taccepted\tnow applied\tcode 0\t" in capsys.readouterr().out
     call_command("exchange", "inbox", "--state", "refused", "--limit", "5")
     out = capsys.readouterr().out
     assert out.endswith("1 package(s)\n")
-    assert "applied" not in out
+    assert "accepted" not in out

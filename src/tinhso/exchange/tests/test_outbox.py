@@ -180,3 +180,23 @@ def test_a_round_attempts_each_message_once_even_when_it_fails_fast(stranger, se
     assert outbox.send_due() == {"sent": 0, "failed": 1, "dead": 0}
     message.refresh_from_db()
     assert message.attempts == 1
+
+
+def test_a_round_never_attempts_a_claimed_message_past_its_lease(recorded, monkeypatch):
+    """A batch is claimed at once; when attempts run long (a slow peer) the rest of it is
+    left to come due when its lease ends, never sent by two workers."""
+    local_organ(HERE)
+    messages = [
+        outbox.enqueue(
+            package=document_package(sender=HERE, to=HERE, number=str(n)), recipient_id=HERE
+        )
+        for n in (1, 2, 3)
+    ]
+    clock = iter([0.0, 1.0, 60.0, 61.0, 62.0])  # the second attempt would start too late
+    monkeypatch.setattr(outbox.time, "monotonic", lambda: next(clock))
+    assert outbox.send_due(batch=3) == {"sent": 1, "failed": 0, "dead": 0}
+    states = [OutboxMessage.objects.get(pk=m.pk) for m in messages]
+    assert [m.state for m in states] == ["sent", "pending", "pending"]
+    assert all(m.next_attempt_at > timezone.now() for m in states[1:])  # still leased
+    after = timezone.now() + timedelta(seconds=outbox.lease_seconds() + 1)
+    assert [m.pk for m in outbox.claim(limit=5, at=after)] == [m.pk for m in messages[1:]]

@@ -1,5 +1,6 @@
-"""`tinhso exchange send|status|replay|cert|inbox|verify-log|join|second-node`: the node's
-outbox, inbox and message log from the command line, and the two-node demo (twonode.py)."""
+"""`tinhso exchange send|apply|status|replay|cert|inbox|verify-log|join|second-node`: the
+node's workers, outbox, inbox and message log from the command line, and the two-node demo
+(twonode.py)."""
 
 from __future__ import annotations
 
@@ -14,23 +15,31 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import close_old_connections
 
-from tinhso.exchange import messagelog, node, nodeprocs, outbox, selectors, twonode
-from tinhso.exchange.models import OutboxMessage
+from tinhso.exchange import applying, messagelog, node, nodeprocs, outbox, selectors, twonode
+from tinhso.exchange.models import InboxMessage, OutboxMessage
 
 
 class Command(BaseCommand):
-    help = "The exchange node: send due messages, show a message, replay a dead one."
+    help = "The exchange node: apply and send, show a message, replay a dead one."
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
-        send = sub.add_parser("send", help="attempt every due outbox message once")
+        send = sub.add_parser(
+            "send",
+            help="the node's worker: apply what the inbox accepted, then attempt every due "
+            "outbox message once",
+        )
         send.add_argument("--limit", type=int, default=500)
         send.add_argument(
-            "--every", type=float, default=0, help="send again every N seconds until stopped"
+            "--every", type=float, default=0, help="again every N seconds until stopped"
         )
+        apply = sub.add_parser("apply", help="apply what the inbox accepted (no sending)")
+        apply.add_argument("--limit", type=int, default=500)
         status = sub.add_parser("status", help="show an outbox or inbox message")
         status.add_argument("message_id")
-        replay = sub.add_parser("replay", help="queue a dead or failed message again")
+        replay = sub.add_parser(
+            "replay", help="queue a dead or failed message again (outbox: send, inbox: apply)"
+        )
         replay.add_argument("message_id")
         sub.add_parser("cert", help="print this node's certificate (PEM) for peers")
         inbox = sub.add_parser("inbox", help="list the packages received, newest first")
@@ -62,6 +71,9 @@ class Command(BaseCommand):
         action = options["action"]
         if action == "send":
             self._send(options["limit"], options["every"])
+        elif action == "apply":
+            counts = applying.apply_due(limit=options["limit"])
+            self.stdout.write(", ".join(f"{n} {state}" for state, n in counts.items()))
         elif action == "join":
             self._join(options["spec"], options["seed"])
         elif action == "second-node":
@@ -75,20 +87,30 @@ class Command(BaseCommand):
         elif action == "verify-log":
             self._verify(options["start"])
         else:
-            message = selectors.message_by_id(options["message_id"])
-            if not isinstance(message, OutboxMessage):
-                raise CommandError(f"no outbox message {options['message_id']}")
-            try:
+            self._replay(options["message_id"])
+
+    def _replay(self, message_id: str) -> None:
+        message = selectors.message_by_id(message_id)
+        if message is None:
+            raise CommandError(f"no message {message_id}")
+        try:
+            if isinstance(message, InboxMessage):
+                applying.replay(row=message, actor="cli")
+            else:
                 outbox.replay(message=message, actor="cli")
-            except ValueError as error:
-                raise CommandError(str(error)) from None
-            self.stdout.write(f"{message.message_id} queued again")
+        except ValueError as error:
+            raise CommandError(str(error)) from None
+        self.stdout.write(f"{message.message_id} queued again")
 
     def _send(self, limit: int, every: float) -> None:
         while True:
-            counts = outbox.send_due(limit=limit)
-            if every <= 0 or any(counts.values()):
-                line = ", ".join(f"{n} {state}" for state, n in counts.items())
+            applied = applying.apply_due(limit=limit)
+            sent = outbox.send_due(limit=limit)
+            if every <= 0 or any(applied.values()) or any(sent.values()):
+                line = "; ".join(
+                    f"{what}: " + ", ".join(f"{n} {state}" for state, n in counts.items())
+                    for what, counts in (("apply", applied), ("send", sent))
+                )
                 self.stdout.write(line if every <= 0 else f"{time.strftime('%X')} {line}")
             if every <= 0:
                 return
@@ -139,6 +161,7 @@ class Command(BaseCommand):
     def _inbox(self, state: str, limit: int) -> None:
         entries = list(selectors.received_packages(state=state, limit=limit))
         states = {v: k for k, v in selectors.INBOUND.items()}
+        now = selectors.inbox_states([entry.message_id for entry in entries])
         for entry in entries:
             self.stdout.write(
                 "\t".join(
@@ -151,6 +174,7 @@ class Command(BaseCommand):
                         entry.kind or "-",
                         entry.document_id or "-",
                         states[entry.direction],
+                        f"now {now.get(str(entry.message_id), '-')}",
                         f"code {entry.code}",
                         entry.detail,
                     ]
@@ -200,6 +224,9 @@ class Command(BaseCommand):
             "sender": message.sender_id,
             "peer": message.peer.name if message.peer else "(this node)",
             "received_at": str(message.received_at),
+            "state": message.state,
+            "attempts": message.attempts,
+            "last_error": message.last_error,
             "applied_at": str(message.applied_at or ""),
             "result": message.result,
         }

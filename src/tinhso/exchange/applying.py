@@ -1,0 +1,222 @@
+"""The apply worker: hands each package the inbox accepted to its registered handler, once.
+
+The inbox answers as soon as a package is verified and durably stored (`inbox.receive`); this
+worker applies it afterwards, so that a peer's delivery costs the checks and three inserts,
+not the incoming document, its file, its index entry and the status written back (ADR 0017).
+
+- A row is claimed like an outbox message (`SELECT … FOR UPDATE SKIP LOCKED` on PostgreSQL,
+  a lease on its next attempt), so several workers share the inbox, and a worker that dies
+  leaves its rows due again when the lease ends.
+- The handler runs in a savepoint of the transaction that records the outcome under the
+  row's lock: applied (the result kept on the row), or nothing of it kept.
+- A handler's refusal (`registry.Refused`) is final: the row is `refused` with the LGSP code,
+  a `refused` entry goes to the message log, and the sender is told by a status package from
+  each local recipient: 02 (refused, the code and reason as its description) for a new or
+  replacing document, 16 (take-back or update refused) for a revoke or an update. A status
+  package is never answered with another one.
+- Any other exception is a system error: retried with the outbox's backoff, `dead` after
+  `EXCHANGE_MAX_ATTEMPTS`, replayed by an administrator (`replay`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import time
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from tinhso.core.services import audit_record
+from tinhso.exchange import edxml, messagelog, outbox, registry
+from tinhso.exchange.edxml import BusinessDocType, DocumentPackage, ErrorCode, StatusCode
+from tinhso.exchange.inbox import Answer, receive
+from tinhso.exchange.models import InboxMessage, MessageLog, Peer
+
+logger = logging.getLogger("tinhso.exchange")
+
+State = InboxMessage.State
+LEASE_SECONDS = 60.0  # a batch's applications, with a wide margin
+# Fields an outcome changes (never the message id, the hash or the log entry).
+_OUTCOME_FIELDS = ("state", "attempts", "next_attempt_at", "last_error", "applied_at", "result")
+
+
+def due(at: datetime | None = None) -> Any:
+    """Accepted rows, and failed ones whose next attempt has come, oldest first."""
+    return InboxMessage.objects.filter(
+        Q(state__in=[State.ACCEPTED, State.FAILED]),
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=at or timezone.now()),
+    ).order_by("next_attempt_at", "pk")
+
+
+def claim(*, limit: int = 1, at: datetime | None = None) -> list[InboxMessage]:
+    """Take up to `limit` due rows for this worker, their next attempt moved a lease ahead
+    (`LEASE_SECONDS`), rows being claimed by another worker skipped. A lease only spares
+    work: a row another worker applies meanwhile is found applied under its lock and left."""
+    with transaction.atomic():
+        rows = due(at).select_for_update(skip_locked=True)
+        claimed = list(rows.only("pk")[:limit])
+        if claimed:
+            until = timezone.now() + timedelta(seconds=LEASE_SECONDS)
+            InboxMessage.objects.filter(pk__in=[r.pk for r in claimed]).update(
+                next_attempt_at=until
+            )
+    return claimed
+
+
+def _handle(package: edxml.Package, message_id: str, local: list[str]) -> dict[str, Any]:
+    if isinstance(package, DocumentPackage):
+        document_handler = registry.document_handler()
+        if document_handler is None:
+            raise RuntimeError("no document handler registered")
+        return document_handler(package, message_id, local)
+    status_handler = registry.status_handler()
+    if status_handler is None:
+        raise RuntimeError("no status handler registered")
+    return status_handler(package, message_id)
+
+
+def _local_now() -> datetime:
+    return timezone.localtime().replace(tzinfo=None, microsecond=0)
+
+
+def tell_refusal(package: edxml.Package, local: list[str], refusal: registry.Refused) -> int:
+    """Write to the outbox, in the caller's transaction, the status packages that tell the
+    sender its document was refused here after it had been accepted: one per local recipient.
+    Returns how many (none for a status package)."""
+    if not isinstance(package, DocumentPackage):
+        return 0
+    header = package.header
+    if package.business.doc_type in (BusinessDocType.REVOKE, BusinessDocType.UPDATE):
+        if not header.response_for:
+            return 0
+        about, code = header.response_for[0].document_id, StatusCode.TAKE_BACK_REFUSED
+    else:
+        about, code = header.document_id, StatusCode.REFUSED
+    names = {to.organ_id: to.organ_name for to in header.to}
+    why = f"{int(refusal.code)}: {refusal.message}"[:1000]
+    for organ_id in local:
+        status = edxml.StatusPackage(
+            response_for=edxml.ResponseFor(about),
+            from_=edxml.Organization(organ_id=organ_id, organ_name=names.get(organ_id, organ_id)),
+            status_code=code,
+            timestamp=_local_now(),
+            description=why,
+        )
+        outbox.enqueue(package=status, recipient_id=about.organ_id)
+    return len(local)
+
+
+def _refused(row: InboxMessage, package: edxml.Package, refusal: registry.Refused) -> None:
+    local = [o for o in row.recipient_id.split(",") if o]
+    row.state, row.next_attempt_at = State.REFUSED, None
+    row.applied_at = timezone.now()
+    told = tell_refusal(package, local, refusal)
+    row.result = {"code": int(refusal.code), "message": refusal.message, "told": told}
+    messagelog.append(
+        direction=messagelog.Direction.REFUSED,
+        message_id=row.message_id,
+        kind=row.kind,
+        sender_id=row.sender_id,
+        recipient_id=row.recipient_id,
+        peer=row.peer.name if row.peer else "",
+        document_id=row.document_id,
+        package_sha256=row.sha256,
+        code=int(refusal.code),
+        detail=f"refused when applied (accepted as #{row.log_seq}): {refusal.message}",
+        package_in=messagelog.Where.NONE,
+    )
+
+
+def _failed(row: InboxMessage, error: Exception, max_attempts: int) -> None:
+    row.last_error = f"{type(error).__name__}: {error}"[:2000]
+    if row.attempts >= max_attempts:
+        row.state, row.next_attempt_at = State.DEAD, None
+    else:
+        row.state = State.FAILED
+        row.next_attempt_at = timezone.now() + timedelta(seconds=outbox.backoff(row.attempts))
+
+
+@transaction.atomic
+def apply_one(pk: int, *, max_attempts: int | None = None) -> InboxMessage:
+    """Apply the inbox row `pk` once, under its lock, and record the outcome. A row already
+    applied, refused or dead is returned as it is."""
+    row = InboxMessage.objects.select_for_update(of=_self_only()).select_related("peer").get(pk=pk)
+    if row.state not in (State.ACCEPTED, State.FAILED):
+        return row
+    row.attempts += 1
+    entry = MessageLog.objects.filter(seq=row.log_seq).only("data").first()
+    try:
+        if entry is None or entry.data is None:
+            raise LookupError(f"the package of log entry #{row.log_seq} is not in the log")
+        # Read back from the node's own hash-chained log, verified when it was accepted.
+        package = edxml.parse(bytes(entry.data))
+        local = [o for o in row.recipient_id.split(",") if o]
+        with transaction.atomic():
+            result = _handle(package, str(row.message_id), local)
+    except registry.Refused as refusal:
+        _refused(row, package, refusal)
+    except Exception as error:
+        logger.exception("exchange: applying %s failed", row.message_id)
+        _failed(row, error, max_attempts or settings.EXCHANGE_MAX_ATTEMPTS)
+    else:
+        row.state, row.next_attempt_at, row.last_error = State.APPLIED, None, ""
+        row.applied_at, row.result = timezone.now(), {"code": 0, **result}
+    row.save(update_fields=_OUTCOME_FIELDS)
+    audit_record(
+        action=f"exchange.{row.state}",
+        obj=row,
+        actor="exchange",
+        data={"attempts": row.attempts, **row.result, "error": row.last_error[:500]},
+    )
+    return row
+
+
+def _self_only() -> tuple[str, ...]:
+    """Lock the inbox row only, not its peer's (where the database can say so)."""
+    features = transaction.get_connection().features
+    return ("self",) if features.has_select_for_update_of else ()
+
+
+def receive_and_apply(*, data: bytes, peer: Peer | None = None) -> Answer:
+    """Accept `data` through the inbox and apply it at once: this node's own delivery in
+    process, by a worker that is already working (what fails to apply stays in the inbox
+    for the worker's retries). The answer carries the row as applied."""
+    answer = receive(data=data, peer=peer)
+    if answer.code != ErrorCode.OK:
+        return answer
+    row = InboxMessage.objects.only("pk").get(message_id=answer.body["message_id"])
+    return dataclasses.replace(answer, body=apply_one(row.pk).answer())
+
+
+def apply_due(*, limit: int = 500, batch: int = 10) -> dict[str, int]:
+    """The worker's round: apply every due row once (up to `limit`), claimed `batch` at a
+    time. What is accepted during the round, or fails in it, waits for the next round (a
+    claimed or failed row's next attempt lies after the round's start). Counts by outcome."""
+    counts = {State.APPLIED: 0, State.REFUSED: 0, State.FAILED: 0, State.DEAD: 0}
+    started = timezone.now()
+    done = 0
+    while done < limit:
+        claimed = claim(limit=min(batch, limit - done), at=started)
+        if not claimed:
+            break
+        leased_until = time.monotonic() + LEASE_SECONDS / 2
+        for row in claimed:
+            if time.monotonic() > leased_until:  # the rest: claimed again (or by another)
+                break
+            outcome = apply_one(row.pk)
+            counts[State(outcome.state)] = counts.get(State(outcome.state), 0) + 1
+            done += 1
+    return {str(k): v for k, v in counts.items()}
+
+
+def replay(*, row: InboxMessage, actor: Any = None) -> InboxMessage:
+    """Put a dead (or failed) inbox row back for an attempt now, attempts reset. Raises
+    ValueError for a row that was applied, refused or is waiting already."""
+    return outbox.requeue(
+        row, waiting=State.ACCEPTED, action="exchange.apply_replay", actor=actor or "exchange"
+    )
