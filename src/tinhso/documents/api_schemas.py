@@ -35,6 +35,7 @@ class RecipientOut(Schema):
     identifier: str
     status: str
     status_code: str = Field(description="Trạng thái bên nhận theo QCVN 102 (01–06)")
+    status_note: str = Field(description="Ghi chú của bên nhận kèm trạng thái (lý do từ chối 02)")
     take_back_code: str = Field(
         description="Thu hồi / thay thế: 13 đã yêu cầu, 15 bên nhận đồng ý, 16 từ chối, rỗng"
     )

@@ -285,7 +285,7 @@ def receive_status(package: edxml.StatusPackage, message_id: str) -> dict[str, A
         return {"recipient": line.pk, "take_back": code}
     if code not in STATUS_CODES.values():
         return {"recipient": line.pk, "ignored": code}
-    recipient_status_update(recipient=line, code=code, at=at, actor=None)
+    recipient_status_update(recipient=line, code=code, at=at, actor=None, note=package.description)
     return {"recipient": line.pk, "status": code}
 
 

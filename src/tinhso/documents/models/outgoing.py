@@ -280,6 +280,9 @@ class Recipient(models.Model):
         _("tình trạng gửi"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
     status_code = models.CharField(_("trạng thái bên nhận"), max_length=2, blank=True)
+    # The receiver's description with its latest status: the reason of a refusal (02),
+    # also of a package its node accepted and could not take (ADR 0017).
+    status_note = models.TextField(_("ghi chú bên nhận"), blank=True)
     status_at = models.DateTimeField(_("cập nhật lúc"), null=True, blank=True)
     exchange_ref = models.CharField(_("mã gói tin"), max_length=100, blank=True)
     error = models.TextField(_("lỗi"), blank=True)

@@ -108,13 +108,21 @@ def recipient_mark_failed(*, recipient: Recipient, error: str, actor: Any = None
 
 @transaction.atomic
 def recipient_status_update(
-    *, recipient: Recipient, code: str, at: datetime | None = None, actor: Any = None
+    *,
+    recipient: Recipient,
+    code: str,
+    at: datetime | None = None,
+    actor: Any = None,
+    note: str = "",
 ) -> Recipient:
-    """An outside receiver reported its handling status (QCVN 102 code 01–06)."""
+    """An outside receiver reported its handling status (QCVN 102 code 01–06), with its
+    description (`note`: a refusal's reason), which replaces the previous status's."""
     line = _lock_line(recipient)
     if code not in STATUS_CODES.values():
         raise DocumentError({"code": [_("Mã trạng thái không hợp lệ.")]})
-    line.status_code, line.status_at = code, at or now()
-    Recipient.objects.filter(pk=line.pk).update(status_code=code, status_at=line.status_at)
+    line.status_code, line.status_at, line.status_note = code, at or now(), note.strip()
+    Recipient.objects.filter(pk=line.pk).update(
+        status_code=code, status_at=line.status_at, status_note=line.status_note
+    )
     audit_record(action="document.recipient_status", obj=line, actor=actor, data={"code": code})
     return line

@@ -114,3 +114,40 @@ def test_a_document_goes_over_http_and_its_statuses_come_back(org, live_server, 
     assert applying.apply_due()["applied"] == 0
     assert IncomingDocument.objects.filter(organ=ministry).count() == 1
     assert InboxMessage.objects.count() == 3
+
+
+def test_a_package_refused_after_acceptance_comes_back_as_02_with_its_reason(
+    org,  # noqa: F811
+    live_server,
+    settings,
+):
+    """Node B accepted the document, then could not take it (its handler refused the file):
+    the sender's line shows 02 with the LGSP code and reason, as a clerk's refusal would."""
+    from tinhso.exchange import registry
+    from tinhso.exchange.edxml import ErrorCode
+
+    me = node.identity()
+    make_peer("node-b", identity=me, organs=[MINISTRY], key="unused", url=live_server.url)
+    make_peer("node-a", identity=me, organs=[PROVINCE, MINISTRY], key=KEY, url=live_server.url)
+    settings.EXCHANGE_PEER_KEYS = {"node-b": KEY, "node-a": KEY}
+    document = issued(org)
+    services.distribute(document=document, actor=org["clerk"].user)
+    local_organ(MINISTRY, "Bộ Nội vụ")
+    line = Recipient.objects.get(identifier=MINISTRY)
+    documents_handler = registry.document_handler()
+
+    def refuse(package, message_id, organ_ids):
+        raise registry.Refused(ErrorCode.FILE_PROCESSING, "tệp đính kèm không đọc được")
+
+    registry.register_document_handler(refuse)
+    try:
+        assert outbox.send_due() == {"sent": 1, "failed": 0, "dead": 0}  # accepted
+        assert applying.apply_due()["refused"] == 1
+    finally:
+        registry.register_document_handler(documents_handler)
+    assert outbox.send_due()["sent"] == 1  # the 02, back to node A
+    assert applying.apply_due()["applied"] == 1
+    line.refresh_from_db()
+    assert (line.status, line.status_code) == ("sent", "02")
+    assert line.status_note == "21: tệp đính kèm không đọc được"
+    assert not IncomingDocument.objects.filter(exchange_ref=line.exchange_ref).exists()
