@@ -26,10 +26,6 @@ from tinhso.exchange import edxml, outbox, registry
 from tinhso.exchange.edxml import ErrorCode, StatusCode
 
 
-def _now() -> Any:
-    return timezone.localtime().replace(tzinfo=None, microsecond=0)
-
-
 def local_organ(organ_id: str) -> Organ:
     """The organ of this platform with the QCVN 102 identifier `organ_id` (else refused 18)."""
     ident = OrganIdentifier.objects.filter(scheme=OrganScheme.QCVN102, value=organ_id)
@@ -58,7 +54,7 @@ def answer(
         response_for=edxml.ResponseFor(document_id),
         from_=edxml.Organization(organ_id=organ_id, organ_name=organ.name),
         status_code=code,
-        timestamp=_now(),
+        timestamp=outbox.timestamp_now(),
         description=why,
     )
     outbox.enqueue(package=package, recipient_id=document_id.organ_id)

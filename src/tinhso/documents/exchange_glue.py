@@ -18,7 +18,6 @@ above exchange, so it may import it; the exchange never imports documents).
 from __future__ import annotations
 
 import dataclasses
-from datetime import datetime
 from typing import Any
 
 from django.db.models import Q
@@ -63,10 +62,6 @@ PRIORITY = {
 }
 URGENCY = {p: u for u, p in PRIORITY.items()} | {Priority.FLASH_TIMED: Urgency.EXPRESS}
 ATTACHMENT_KINDS = (DocumentFile.Kind.ISSUED, DocumentFile.Kind.SIGNED, DocumentFile.Kind.DRAFT)
-
-
-def _local_now() -> datetime:
-    return timezone.localtime().replace(tzinfo=None, microsecond=0)
 
 
 def _split_notation(document: Document) -> tuple[str, str]:
@@ -149,7 +144,7 @@ def document_package(line: Recipient) -> edxml.DocumentPackage:
                 promulgation_amount=document.copies or 0,
             ),
         ),
-        traces=(edxml.TraceHeader(organ_id, _local_now()),),
+        traces=(edxml.TraceHeader(organ_id, outbox.timestamp_now()),),
         business=_business(document, line),
         attachments=attachments,
     )
@@ -311,7 +306,7 @@ def write_status(incoming_id: int, code: str) -> None:
             organ_id=organ_id_of(incoming.organ), organ_name=incoming.organ.name
         ),
         status_code=status,
-        timestamp=_local_now(),
+        timestamp=outbox.timestamp_now(),
         description=(incoming.refusal_reason or _("Từ chối tiếp nhận."))
         if status == edxml.StatusCode.REFUSED
         else "",

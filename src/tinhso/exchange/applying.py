@@ -22,8 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import time
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -57,15 +56,7 @@ def claim(*, limit: int = 1, at: datetime | None = None) -> list[InboxMessage]:
     """Take up to `limit` due rows for this worker, their next attempt moved a lease ahead
     (`LEASE_SECONDS`), rows being claimed by another worker skipped. A lease only spares
     work: a row another worker applies meanwhile is found applied under its lock and left."""
-    with transaction.atomic():
-        rows = due(at).select_for_update(skip_locked=True)
-        claimed = list(rows.only("pk")[:limit])
-        if claimed:
-            until = timezone.now() + timedelta(seconds=LEASE_SECONDS)
-            InboxMessage.objects.filter(pk__in=[r.pk for r in claimed]).update(
-                next_attempt_at=until
-            )
-    return claimed
+    return outbox.lease(due(at).only("pk"), limit=limit, seconds=LEASE_SECONDS)
 
 
 def _handle(package: edxml.Package, message_id: str, local: list[str]) -> dict[str, Any]:
@@ -78,10 +69,6 @@ def _handle(package: edxml.Package, message_id: str, local: list[str]) -> dict[s
     if status_handler is None:
         raise RuntimeError("no status handler registered")
     return status_handler(package, message_id)
-
-
-def _local_now() -> datetime:
-    return timezone.localtime().replace(tzinfo=None, microsecond=0)
 
 
 def tell_refusal(package: edxml.Package, local: list[str], refusal: registry.Refused) -> int:
@@ -104,15 +91,16 @@ def tell_refusal(package: edxml.Package, local: list[str], refusal: registry.Ref
             response_for=edxml.ResponseFor(about),
             from_=edxml.Organization(organ_id=organ_id, organ_name=names.get(organ_id, organ_id)),
             status_code=code,
-            timestamp=_local_now(),
+            timestamp=outbox.timestamp_now(),
             description=why,
         )
         outbox.enqueue(package=status, recipient_id=about.organ_id)
     return len(local)
 
 
-def _refused(row: InboxMessage, package: edxml.Package, refusal: registry.Refused) -> None:
-    local = [o for o in row.recipient_id.split(",") if o]
+def _refused(
+    row: InboxMessage, package: edxml.Package, local: list[str], refusal: registry.Refused
+) -> None:
     row.state, row.next_attempt_at = State.REFUSED, None
     row.applied_at = timezone.now()
     told = tell_refusal(package, local, refusal)
@@ -132,15 +120,6 @@ def _refused(row: InboxMessage, package: edxml.Package, refusal: registry.Refuse
     )
 
 
-def _failed(row: InboxMessage, error: Exception, max_attempts: int) -> None:
-    row.last_error = f"{type(error).__name__}: {error}"[:2000]
-    if row.attempts >= max_attempts:
-        row.state, row.next_attempt_at = State.DEAD, None
-    else:
-        row.state = State.FAILED
-        row.next_attempt_at = timezone.now() + timedelta(seconds=outbox.backoff(row.attempts))
-
-
 @transaction.atomic
 def apply_one(pk: int, *, max_attempts: int | None = None) -> InboxMessage:
     """Apply the inbox row `pk` once, under its lock, and record the outcome. A row already
@@ -150,19 +129,22 @@ def apply_one(pk: int, *, max_attempts: int | None = None) -> InboxMessage:
         return row
     row.attempts += 1
     entry = MessageLog.objects.filter(seq=row.log_seq).only("data").first()
+    local = [o for o in row.recipient_id.split(",") if o]
     try:
         if entry is None or entry.data is None:
             raise LookupError(f"the package of log entry #{row.log_seq} is not in the log")
         # Read back from the node's own hash-chained log, verified when it was accepted.
         package = edxml.parse(bytes(entry.data))
-        local = [o for o in row.recipient_id.split(",") if o]
         with transaction.atomic():
             result = _handle(package, str(row.message_id), local)
     except registry.Refused as refusal:
-        _refused(row, package, refusal)
+        _refused(row, package, local, refusal)
     except Exception as error:
         logger.exception("exchange: applying %s failed", row.message_id)
-        _failed(row, error, max_attempts or settings.EXCHANGE_MAX_ATTEMPTS)
+        row.last_error = f"{type(error).__name__}: {error}"[:2000]
+        outbox.retry_or_give_up(
+            row, max_attempts=max_attempts or settings.EXCHANGE_MAX_ATTEMPTS, now=timezone.now()
+        )
     else:
         row.state, row.next_attempt_at, row.last_error = State.APPLIED, None, ""
         row.applied_at, row.result = timezone.now(), {"code": 0, **result}
@@ -197,21 +179,16 @@ def apply_due(*, limit: int = 500, batch: int = 10) -> dict[str, int]:
     """The worker's round: apply every due row once (up to `limit`), claimed `batch` at a
     time. What is accepted during the round, or fails in it, waits for the next round (a
     claimed or failed row's next attempt lies after the round's start). Counts by outcome."""
-    counts = {State.APPLIED: 0, State.REFUSED: 0, State.FAILED: 0, State.DEAD: 0}
     started = timezone.now()
-    done = 0
-    while done < limit:
-        claimed = claim(limit=min(batch, limit - done), at=started)
-        if not claimed:
-            break
-        leased_until = time.monotonic() + LEASE_SECONDS / 2
-        for row in claimed:
-            if time.monotonic() > leased_until:  # the rest: claimed again (or by another)
-                break
-            outcome = apply_one(row.pk)
-            counts[State(outcome.state)] = counts.get(State(outcome.state), 0) + 1
-            done += 1
-    return {str(k): v for k, v in counts.items()}
+    counts = outbox.work_through(
+        lambda n: claim(limit=n, at=started),
+        lambda row: apply_one(row.pk),
+        limit=limit,
+        batch=batch,
+        window=LEASE_SECONDS / 2,
+    )
+    outcomes = (State.APPLIED, State.REFUSED, State.FAILED, State.DEAD)
+    return {str(s): counts.get(str(s), 0) for s in outcomes}
 
 
 def replay(*, row: InboxMessage, actor: Any = None) -> InboxMessage:

@@ -15,13 +15,14 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Model, Q
+from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 
 from tinhso.core.services import audit_record
@@ -64,6 +65,13 @@ def message_id_of(package: Package, recipient_id: str = "") -> uuid.UUID:
             )
         )
     return uuid.uuid5(namespace, key)
+
+
+def timestamp_now() -> datetime:
+    """Now as edXML writes a moment (TraceHeader, a status's Timestamp): local time, no zone,
+    to the second. The wall clock, never a story's (`core.clock.acting_at`): a status's
+    message id includes its timestamp."""
+    return timezone.localtime().replace(tzinfo=None, microsecond=0)
 
 
 def enqueue(*, package: Package, recipient_id: str, source_ref: str = "") -> OutboxMessage:
@@ -185,6 +193,16 @@ def _notify(message: OutboxMessage, ok: bool, error: str) -> None:
         listener(message.source_ref, str(message.message_id), ok, error)
 
 
+def retry_or_give_up(row: Any, *, max_attempts: int, now: datetime, final: bool = False) -> None:
+    """After a failed attempt of a row of one of the node's queues (outbox, inbox): dead
+    (`final`, or its attempts used up), else failed with its next attempt after `backoff`."""
+    if final or row.attempts >= max_attempts:
+        row.state, row.next_attempt_at = "dead", None
+    else:
+        row.state = "failed"
+        row.next_attempt_at = now + timedelta(seconds=backoff(row.attempts))
+
+
 # What recording an outcome changes on the row: never the signed bytes, which stay as they
 # were enqueued (and are neither read again nor written back here).
 _OUTCOME_FIELDS = ("state", "attempts", "sent_at", "next_attempt_at", "last_error", "last_code")
@@ -209,11 +227,9 @@ def _record(
         message.last_error, message.last_code = "", 0
     else:
         message.last_error, message.last_code = result.error[:2000], result.code
-        if result.code in PERMANENT or message.attempts >= max_attempts:
-            message.state, message.next_attempt_at = State.DEAD, None
-        else:
-            message.state = State.FAILED
-            message.next_attempt_at = now + timedelta(seconds=backoff(message.attempts))
+        retry_or_give_up(
+            message, max_attempts=max_attempts, now=now, final=result.code in PERMANENT
+        )
     message.save(update_fields=_OUTCOME_FIELDS)
     if result.ok:  # logged in this transaction: a rolled-back outcome leaves no entry
         messagelog.record_sent(message, result.answer, size=size)
@@ -267,15 +283,53 @@ def claim(*, limit: int = 1, at: datetime | None = None) -> list[OutboxMessage]:
     serialises writers anyway. Several workers thus share one outbox without sending a
     message twice (the receiver would acknowledge a repeat, at the cost of a second
     delivery)."""
+    return lease(due(at), limit=limit, seconds=lease_seconds())
+
+
+Row = TypeVar("Row", bound=Model)
+
+
+def lease(rows: QuerySet[Row], *, limit: int, seconds: float) -> list[Row]:
+    """The first `limit` of `rows` (due rows of one of the node's queues), their next attempt
+    moved `seconds` ahead in one transaction; rows another worker is taking at the same
+    moment are skipped, never waited for (SKIP LOCKED; SQLite serialises writers anyway)."""
     with transaction.atomic():
-        rows = due(at).select_for_update(skip_locked=True)
-        messages = list(rows[:limit])
-        if messages:
-            until = timezone.now() + timedelta(seconds=lease_seconds())
-            OutboxMessage.objects.filter(pk__in=[m.pk for m in messages]).update(
+        taken = list(rows.select_for_update(skip_locked=True)[:limit])
+        if taken:
+            until = timezone.now() + timedelta(seconds=seconds)
+            rows.model._default_manager.filter(pk__in=[r.pk for r in taken]).update(
                 next_attempt_at=until
             )
-    return messages
+    return taken
+
+
+def work_through(
+    claim: Callable[[int], list[Row]],
+    act: Callable[[Row], Any],
+    *,
+    limit: int,
+    batch: int,
+    window: float,
+) -> dict[str, int]:
+    """A worker's round over one of the node's queues: take rows `batch` at a time
+    (`claim(n)`, each a lease) and `act` on each, up to `limit`; no act starts more than
+    `window` seconds after its batch was taken, so none outlasts the lease (the rest come due
+    again when it ends, for whichever worker takes them). Counts by the state `act` returns
+    its row in."""
+    counts: dict[str, int] = {}
+    done = 0
+    while done < limit:
+        taken = claim(min(batch, limit - done))
+        if not taken:
+            break
+        last_start = time.monotonic() + window
+        for row in taken:
+            if time.monotonic() > last_start:
+                break
+            state = str(act(row).state)
+            counts[state] = counts.get(state, 0) + 1
+            done += 1
+    return counts
 
 
 def send_due(*, limit: int = 500, batch: int = 10) -> dict[str, int]:
@@ -284,31 +338,17 @@ def send_due(*, limit: int = 500, batch: int = 10) -> dict[str, int]:
     becomes due during the round (a message enqueued meanwhile, a retry) waits for the next
     round: a claimed or failed message's next attempt lies after the round's start.
     Returns counts by resulting state."""
-    counts = {State.SENT: 0, State.FAILED: 0, State.DEAD: 0}
     started = timezone.now()
-    done = 0
-    while done < limit:
-        claimed = claim(limit=min(batch, limit - done), at=started)
-        if not claimed:
-            break
-        # No attempt starts that could outlast the lease (its HTTP timeout and 10 s, with a
-        # margin for recording): the rest of the batch comes due again when its lease ends,
-        # for whichever worker claims it first.
-        last_start = time.monotonic() + 5.0
-        for message in claimed:
-            if time.monotonic() > last_start:
-                break
-            outcome = send_one(message)
-            counts[State(outcome.state)] = counts.get(State(outcome.state), 0) + 1
-            done += 1
-    return {str(k): v for k, v in counts.items()}
-
-
-Queued = TypeVar("Queued", bound=Model)
+    # No attempt starts that could outlast the lease (its HTTP timeout and 10 s): at most
+    # 5 s after the batch was taken, leaving a margin for recording.
+    counts = work_through(
+        lambda n: claim(limit=n, at=started), send_one, limit=limit, batch=batch, window=5.0
+    )
+    return {str(s): counts.get(str(s), 0) for s in (State.SENT, State.FAILED, State.DEAD)}
 
 
 @transaction.atomic
-def requeue(row: Queued, *, waiting: str, action: str, actor: Any, what: str = "message") -> Queued:
+def requeue(row: Row, *, waiting: str, action: str, actor: Any, what: str = "message") -> Row:
     """Put a dead (or failed) row of one of the node's queues (outbox, inbox, national
     pushes) back in the `waiting` state for an attempt now, attempts reset, audited as
     `action`. Raises ValueError for a row in any other state."""

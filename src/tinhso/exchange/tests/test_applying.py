@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from tinhso.exchange import applying, edxml, messagelog, registry
+from tinhso.exchange import applying, edxml, messagelog, outbox, registry
 from tinhso.exchange.edxml import BusinessDocType, ErrorCode, StatusCode
 from tinhso.exchange.models import InboxMessage, MessageLog, OutboxMessage
 from tinhso.exchange.tests.nodes import (
@@ -161,7 +161,7 @@ def test_a_round_leaves_the_rest_of_a_batch_whose_lease_runs_out(
 ):
     rows = [accept(client, document_package(number=str(n)), stranger) for n in (1, 2, 3)]
     clock = iter([0.0, 1.0, applying.LEASE_SECONDS])  # the second would start too late
-    monkeypatch.setattr(applying.time, "monotonic", lambda: next(clock))
+    monkeypatch.setattr(outbox.time, "monotonic", lambda: next(clock))
     assert applying.apply_due(batch=3)["applied"] == 1
     states = [InboxMessage.objects.get(pk=r.pk).state for r in rows]
     assert states == [State.APPLIED, State.ACCEPTED, State.ACCEPTED]
