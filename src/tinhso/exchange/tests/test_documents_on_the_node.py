@@ -120,6 +120,7 @@ def test_a_package_refused_after_acceptance_comes_back_as_02_with_its_reason(
     org,  # noqa: F811
     live_server,
     settings,
+    client,
 ):
     """Node B accepted the document, then could not take it (its handler refused the file):
     the sender's line shows 02 with the LGSP code and reason, as a clerk's refusal would."""
@@ -151,3 +152,6 @@ def test_a_package_refused_after_acceptance_comes_back_as_02_with_its_reason(
     assert (line.status, line.status_code) == ("sent", "02")
     assert line.status_note == "21: tệp đính kèm không đọc được"
     assert not IncomingDocument.objects.filter(exchange_ref=line.exchange_ref).exists()
+    client.force_login(org["clerk"].user)  # the sender's clerk sees the reason on the page
+    page = client.get(f"/backoffice/van-ban/di/{document.pk}/").content.decode()
+    assert "02: 21: tệp đính kèm không đọc được" in page
