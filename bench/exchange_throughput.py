@@ -222,7 +222,7 @@ def sender(index: int, deadline: float, profile: bool, batch: int, results: Any)
     from tinhso.exchange.models import OutboxMessage
 
     connections.close_all()  # never share the parent's connection
-    profiler = cProfile.Profile() if profile else None
+    profiler = cProfile.Profile(time.process_time) if profile else None
     timings: list[tuple[float, float, str, str]] = []
     if profiler:
         profiler.enable()

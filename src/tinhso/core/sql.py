@@ -92,6 +92,11 @@ def fetch_one(sql: str, params: Sequence[Any]) -> tuple[Any, ...] | None:
     return _run(sql, params, "one")  # type: ignore[no-any-return]
 
 
+def fetch_all(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """Every row of a fixed query."""
+    return _run(sql, params, "all")  # type: ignore[no-any-return]
+
+
 def execute(sql: str, params: Sequence[Any]) -> int:
     """Run a fixed statement; its row count."""
     return _run(sql, params, "count")  # type: ignore[no-any-return]
@@ -168,17 +173,31 @@ def select(model: type[M], where: str, params: Sequence[Any]) -> list[M]:
     return instances
 
 
-def update(instance: Model, fields: Sequence[str]) -> int:
-    """`UPDATE … SET <fields> WHERE pk = …` of one instance; the row count."""
+def locked(model: type[M], pk: Any) -> M | None:
+    """The row `pk` of `model`, locked until the transaction ends (`FOR UPDATE` where the
+    database has it; SQLite serialises writers anyway), or None."""
+    db = _db()
+    shape = _shape(model, db.vendor)
+    lock = " FOR UPDATE" if db.features.has_select_for_update else ""
+    found = select(model, f"WHERE {shape.pk_column} = %s{lock}", [pk])
+    return found[0] if found else None
+
+
+def update(
+    instance: Model, fields: Sequence[str], *, where: str = "", params: Sequence[Any] = ()
+) -> int:
+    """`UPDATE … SET <fields> WHERE pk = … [AND <where>]` of one instance, the values taken
+    from it; the row count (0 when `where`, a condition on its row, does not hold)."""
     db = _db()
     model = type(instance)
     shape = _shape(model, db.vendor)
     chosen = [model._meta.get_field(name) for name in fields]
     assignments = ", ".join(f"{db.ops.quote_name(f.column)} = %s" for f in chosen)  # type: ignore[union-attr]
-    params = [f.get_db_prep_save(getattr(instance, f.attname), connection=db) for f in chosen]  # type: ignore[union-attr]
+    values = [f.get_db_prep_save(getattr(instance, f.attname), connection=db) for f in chosen]  # type: ignore[union-attr]
+    condition = f" AND {where}" if where else ""
     return execute(
-        f"UPDATE {shape.table} SET {assignments} WHERE {shape.pk_column} = %s",  # noqa: S608
-        [*params, instance.pk],
+        f"UPDATE {shape.table} SET {assignments} WHERE {shape.pk_column} = %s{condition}",  # noqa: S608
+        [*values, instance.pk, *params],
     )
 
 
@@ -208,3 +227,24 @@ def insert(instances: Sequence[Model]) -> None:
         + ", ".join([row] * len(instances)),
         params,
     )
+
+
+def create(instance: M) -> M:
+    """Insert one new instance (the ORM's `pre_save` applied) and read its primary key back
+    (`RETURNING`, on PostgreSQL and SQLite 3.35 or later), as `Model.objects.create` would,
+    but by a statement written out once. No `save()` runs and no signal is sent: only for
+    models whose `save()` adds nothing (no checks of their own)."""
+    db = _db()
+    model = type(instance)
+    shape = _shape(model, db.vendor)
+    fields = shape.new_fields
+    params = [f.get_db_prep_save(f.pre_save(instance, True), connection=db) for f in fields]
+    row = _run(
+        f"INSERT INTO {shape.table} ({shape.new_columns}) "  # noqa: S608 (our names)
+        f"VALUES ({', '.join(['%s'] * len(fields))}) RETURNING {shape.pk_column}",
+        params,
+        "one",
+    )
+    instance.pk = row[0]
+    instance._state.adding, instance._state.db = False, db.alias
+    return instance

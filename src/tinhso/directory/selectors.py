@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
@@ -12,6 +12,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tinhso.core import sql
 from tinhso.core.stamps import StampedCache
 from tinhso.directory.imports import DIRECTORY_STAMP
 from tinhso.directory.models import (
@@ -101,6 +102,54 @@ def organ_holding(*, identifier: str, on: date) -> Organ | None:
             return None
 
     return _organs.get((identifier, on), load)
+
+
+# An identifier `i` in force on a date (two parameters, the date twice).
+_IN_FORCE = (
+    "(i.valid_from IS NULL OR i.valid_from <= %s) AND (i.valid_to IS NULL OR i.valid_to >= %s)"
+)
+
+
+def identifiers_in_force(*, scheme: str, values: Sequence[str], on: date) -> set[str]:
+    """Those of `values` that are identifiers of `scheme` valid on `on` of organs still
+    working on `on`. One fixed statement (`core.sql`): the exchange inbox asks it of every
+    package it receives."""
+    if not values:
+        return set()
+    ident, organ = sql.table(OrganIdentifier), sql.table(Organ)
+    among, params = sql.in_list("i.value", values)
+    rows = sql.fetch_all(
+        f"SELECT DISTINCT i.value FROM {ident} i JOIN {organ} o ON o.id = i.organ_id "  # noqa: S608 (our names)
+        f"WHERE i.scheme = %s AND {among} AND {_IN_FORCE} "
+        "AND (o.valid_to IS NULL OR o.valid_to >= %s)",
+        [scheme, *params, on, on, on],
+    )
+    return {row[0] for row in rows}
+
+
+def organ_with_identifier(*, scheme: str, value: str) -> Organ | None:
+    """The organ that holds or held the identifier `value` of `scheme` (the first such
+    identifier recorded, whatever its dates), or None. One fixed statement: the exchange's
+    document handler asks it of every package it applies."""
+    found = sql.select(
+        Organ,
+        f"WHERE id = (SELECT organ_id FROM {sql.table(OrganIdentifier)} "  # noqa: S608 (our names)
+        "WHERE scheme = %s AND value = %s ORDER BY id LIMIT 1)",
+        [scheme, value],
+    )
+    return found[0] if found else None
+
+
+def organ_label(*, organ_id: int, scheme: str, on: date) -> tuple[str, str] | None:
+    """The name of organ `organ_id` and its identifier of `scheme` valid on `on` ("" if it
+    has none, as `Organ.identifier`), or None: one fixed statement, for hot paths (the
+    status package written back for every document received)."""
+    return sql.fetch_one(  # type: ignore[return-value]
+        f"SELECT o.name, COALESCE((SELECT i.value FROM {sql.table(OrganIdentifier)} i "  # noqa: S608 (our names)
+        f"WHERE i.organ_id = o.id AND i.scheme = %s AND {_IN_FORCE} ORDER BY i.id LIMIT 1), '') "
+        f"FROM {sql.table(Organ)} o WHERE o.id = %s",
+        [scheme, on, on, organ_id],
+    )
 
 
 def organ_children(*, organ: Organ) -> QuerySet[Organ]:

@@ -30,6 +30,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from tinhso.core import sql
 from tinhso.core.services import audit_record
 from tinhso.exchange import edxml, messagelog, outbox, registry
 from tinhso.exchange.edxml import BusinessDocType, DocumentPackage, ErrorCode, StatusCode
@@ -124,17 +125,23 @@ def _refused(
 def apply_one(pk: int, *, max_attempts: int | None = None) -> InboxMessage:
     """Apply the inbox row `pk` once, under its lock, and record the outcome. A row already
     applied, refused or dead is returned as it is."""
-    row = InboxMessage.objects.select_for_update(of=_self_only()).select_related("peer").get(pk=pk)
+    # Fixed SQL for the row, its bytes and its outcome: every package received passes here.
+    row = sql.locked(InboxMessage, pk)
+    if row is None:
+        raise InboxMessage.DoesNotExist(pk)
     if row.state not in (State.ACCEPTED, State.FAILED):
         return row
     row.attempts += 1
-    entry = MessageLog.objects.filter(seq=row.log_seq).only("data").first()
+    entry = sql.fetch_one(
+        f"SELECT data FROM {sql.table(MessageLog)} WHERE seq = %s",  # noqa: S608 (our name)
+        [row.log_seq],
+    )
     local = [o for o in row.recipient_id.split(",") if o]
     try:
-        if entry is None or entry.data is None:
+        if entry is None or entry[0] is None:
             raise LookupError(f"the package of log entry #{row.log_seq} is not in the log")
         # Read back from the node's own hash-chained log, verified when it was accepted.
-        package = edxml.parse(bytes(entry.data))
+        package = edxml.parse(bytes(entry[0]))
         with transaction.atomic():
             result = _handle(package, str(row.message_id), local)
     except registry.Refused as refusal:
@@ -148,7 +155,7 @@ def apply_one(pk: int, *, max_attempts: int | None = None) -> InboxMessage:
     else:
         row.state, row.next_attempt_at, row.last_error = State.APPLIED, None, ""
         row.applied_at, row.result = timezone.now(), {"code": 0, **result}
-    row.save(update_fields=_OUTCOME_FIELDS)
+    sql.update(row, _OUTCOME_FIELDS)
     audit_record(
         action=f"exchange.{row.state}",
         obj=row,
@@ -156,12 +163,6 @@ def apply_one(pk: int, *, max_attempts: int | None = None) -> InboxMessage:
         data={"attempts": row.attempts, **row.result, "error": row.last_error[:500]},
     )
     return row
-
-
-def _self_only() -> tuple[str, ...]:
-    """Lock the inbox row only, not its peer's (where the database can say so)."""
-    features = transaction.get_connection().features
-    return ("self",) if features.has_select_for_update_of else ()
 
 
 def receive_and_apply(*, data: bytes, peer: Peer | None = None) -> Answer:

@@ -45,7 +45,9 @@ def authenticate(raw_key: str | None) -> Peer | None:
     if not raw_key:
         return None
     wanted = hash_key(raw_key)
-    peer = Peer.objects.filter(key_hash=wanted, active=True).first()
+    # Fixed SQL: every package received asks it (bench/README.md §8).
+    found = sql.select(Peer, "WHERE key_hash = %s AND active = %s LIMIT 1", [wanted, True])
+    peer = found[0] if found else None
     if peer is None or not hmac.compare_digest(peer.key_hash, wanted):
         return None
     return peer
@@ -140,7 +142,7 @@ def receive(*, data: bytes, peer: Peer | None) -> Answer:
             data=data,
             facts=facts,
         )
-    local = [organ_id for organ_id in targets if node.is_local(organ_id)]
+    local = node.local_among(targets)
     if not local:
         locked = [organ_id for organ_id in targets if node.is_locked(organ_id)]
         if locked:  # organs this node knew, now closed (abolished, merged): 23, not 18

@@ -12,6 +12,7 @@ import functools
 import json
 import logging
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +24,9 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
+from tinhso.core import sql
 from tinhso.directory.models import OrganIdentifier, OrganScheme
+from tinhso.directory.selectors import identifiers_in_force
 from tinhso.exchange.models import Peer
 
 logger = logging.getLogger("tinhso.exchange")
@@ -129,16 +132,18 @@ def peer_key(peer: Peer) -> str:
     return file_peer_keys().get(peer.name, "")
 
 
+def local_among(organ_ids: Sequence[str]) -> list[str]:
+    """Those of `organ_ids` that are organs of this node, in their order: a QCVN 102
+    identifier valid today, of an organ still working today."""
+    found = identifiers_in_force(
+        scheme=OrganScheme.QCVN102, values=organ_ids, on=timezone.localdate()
+    )
+    return [organ_id for organ_id in organ_ids if organ_id in found]
+
+
 def is_local(organ_id: str) -> bool:
-    """Whether `organ_id` is an organ of this node: a QCVN 102 identifier valid today, of an
-    organ still working today."""
-    today = timezone.localdate()
-    idents = OrganIdentifier.objects.filter(scheme=OrganScheme.QCVN102, value=organ_id)
-    for ident in idents.select_related("organ"):
-        organ = ident.organ
-        if ident.is_valid_on(today) and (organ.valid_to is None or today <= organ.valid_to):
-            return True
-    return False
+    """Whether `organ_id` is an organ of this node (`local_among`)."""
+    return bool(local_among([organ_id]))
 
 
 def is_locked(organ_id: str) -> bool:
@@ -155,7 +160,8 @@ def route(organ_id: str) -> tuple[bool, Peer | None]:
     """Where a package for `organ_id` goes: (True, peer) when an active peer names it (a peer
     row wins: the directory also lists outside organs as an address book), (True, None) when
     it is an organ of this node, (False, None) when nobody serves it (yet)."""
-    for peer in Peer.objects.filter(active=True).order_by("pk"):
+    # Fixed SQL: every message sent is routed again (bench/README.md §8).
+    for peer in sql.select(Peer, "WHERE active = %s ORDER BY id", [True]):
         if peer.serves(organ_id):
             return True, peer
     if is_local(organ_id):

@@ -25,6 +25,7 @@ from django.db import transaction
 from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 
+from tinhso.core import sql
 from tinhso.core.services import audit_record
 from tinhso.exchange import edxml, messagelog, node, registry
 from tinhso.exchange.edxml import DocumentPackage, ErrorCode, Package, StatusPackage
@@ -83,9 +84,13 @@ def enqueue(*, package: Package, recipient_id: str, source_ref: str = "") -> Out
     Idempotent: the same package for the same recipient gives the existing message.
     Raises EdxmlError when the package cannot be built or signed (nothing written)."""
     message_id = message_id_of(package, recipient_id)
-    existing = OutboxMessage.objects.filter(message_id=message_id).first()
+    field = OutboxMessage._meta.get_field("message_id")
+    existing = sql.fetch_one(  # fixed SQL: every package enqueued asks it
+        f"SELECT id FROM {sql.table(OutboxMessage)} WHERE message_id = %s",  # noqa: S608
+        [field.get_db_prep_value(message_id, transaction.get_connection())],
+    )
     if existing is not None:
-        return existing
+        return OutboxMessage.objects.get(pk=existing[0])
     me = node.identity()
     data = edxml.sign(edxml.build(package), key=me.key, certificate=me.certificate)
     if isinstance(package, DocumentPackage):
@@ -95,7 +100,7 @@ def enqueue(*, package: Package, recipient_id: str, source_ref: str = "") -> Out
         kind, sender = OutboxMessage.Kind.STATUS, package.from_.organ_id
         document_id = str(package.response_for.document_id)
     _, peer = node.route(recipient_id)
-    message = OutboxMessage.objects.create(
+    message = OutboxMessage(
         message_id=message_id,
         kind=kind,
         sender_id=sender,
@@ -107,6 +112,7 @@ def enqueue(*, package: Package, recipient_id: str, source_ref: str = "") -> Out
         sha256=hashlib.sha256(data).hexdigest(),
         next_attempt_at=timezone.now(),
     )
+    sql.create(message)  # fixed SQL: every package enqueued (a status 01 per document received)
     audit_record(action="exchange.enqueued", obj=message, actor="exchange")
     return message
 
@@ -180,7 +186,7 @@ def attempt(message: OutboxMessage) -> Attempt:
         return Attempt(False, int(ErrorCode.UNKNOWN_RECEIVER), "no route to the recipient")
     if (peer.pk if peer else None) != message.peer_id:
         OutboxMessage.objects.filter(pk=message.pk).update(peer=peer)
-        message.peer = peer
+    message.peer = peer  # the route's row, not read again
     if peer is None:
         return _deliver_locally(message)
     return _post(message)
@@ -210,14 +216,20 @@ _OUTCOME_FIELDS = ("state", "attempts", "sent_at", "next_attempt_at", "last_erro
 
 @transaction.atomic
 def _record(
-    message_pk: int, result: Attempt, *, max_attempts: int, size: int | None = None
+    message: OutboxMessage, result: Attempt, *, max_attempts: int, size: int | None = None
 ) -> OutboxMessage:
-    rows = OutboxMessage.objects.select_related("peer").defer("data")
-    if transaction.get_connection().features.has_select_for_update_of:
-        rows = rows.select_for_update(of=("self",))  # the message's row, not its peer's
-    else:
-        rows = rows.select_for_update()
-    message = rows.get(pk=message_pk)
+    """Record `result` on `message` (the claimed row; its bytes are neither read again nor
+    written back): its row locked and its state read again first, since a worker whose lease
+    ran out may have been overtaken. Fixed SQL throughout: every message sent passes here
+    (bench/README.md §8)."""
+    lock = " FOR UPDATE" if transaction.get_connection().features.has_select_for_update else ""
+    found = sql.fetch_one(
+        f"SELECT state, attempts FROM {sql.table(OutboxMessage)} WHERE id = %s{lock}",  # noqa: S608
+        [message.pk],
+    )
+    if found is None:
+        raise OutboxMessage.DoesNotExist(message.pk)
+    message.state, message.attempts = found
     if message.state in (State.SENT, State.DEAD):  # another worker finished it meanwhile
         return message
     message.attempts += 1
@@ -230,7 +242,7 @@ def _record(
         retry_or_give_up(
             message, max_attempts=max_attempts, now=now, final=result.code in PERMANENT
         )
-    message.save(update_fields=_OUTCOME_FIELDS)
+    sql.update(message, _OUTCOME_FIELDS)
     if result.ok:  # logged in this transaction: a rolled-back outcome leaves no entry
         messagelog.record_sent(message, result.answer, size=size)
     audit_record(
@@ -260,7 +272,7 @@ def send_one(message: OutboxMessage, *, max_attempts: int | None = None) -> Outb
             "exchange: %s to %s failed: %s", message.message_id, message.recipient_id, result.error
         )
     return _record(
-        message.pk,
+        message,
         result,
         max_attempts=max_attempts or settings.EXCHANGE_MAX_ATTEMPTS,
         size=len(message.data),

@@ -7,8 +7,10 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 
+from tinhso.core import sql
 from tinhso.directory.models import OrganIdentifier, OrganScheme
 from tinhso.directory.permissions import Action, organs_in_scope
 from tinhso.exchange.models import InboxMessage, MessageLog, OutboxMessage
@@ -20,8 +22,12 @@ def received_document_id(message_id: str) -> str:
         key = uuid.UUID(message_id)
     except ValueError:
         return ""
-    row = InboxMessage.objects.filter(message_id=key).only("document_id").first()
-    return row.document_id if row else ""
+    field = InboxMessage._meta.get_field("message_id")
+    found = sql.fetch_one(  # fixed SQL: asked for every status 01 written back
+        f"SELECT document_id FROM {sql.table(InboxMessage)} WHERE message_id = %s",  # noqa: S608
+        [field.get_db_prep_value(key, connection)],
+    )
+    return str(found[0]) if found else ""
 
 
 def dead_letters() -> QuerySet[OutboxMessage]:

@@ -126,3 +126,44 @@ def test_logged_queries_go_through_djangos_cursor_with_the_same_text():
         assert sql.fetch_one(statement, ["sql-logged"]) == (1,)
     (query,) = queries.captured_queries
     assert query["sql"].startswith(f"SELECT version FROM {sql.table(DataStamp)} WHERE name = ")
+
+
+def test_update_with_a_condition_writes_only_where_it_holds():
+    stamp = DataStamp.objects.create(name="sql-if", version=1)
+    stamp.version = 9
+    assert sql.update(stamp, ["version"], where="version = %s", params=[2]) == 0
+    stamp.refresh_from_db()
+    assert stamp.version == 1
+    stamp.version = 9
+    assert sql.update(stamp, ["version"], where="version = %s", params=[1]) == 1
+    stamp.refresh_from_db()
+    assert stamp.version == 9
+
+
+def test_locked_reads_the_row_for_update_or_none():
+    stamp = DataStamp.objects.create(name="sql-locked", version=4)
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        found = sql.locked(DataStamp, stamp.pk)
+        assert sql.locked(DataStamp, stamp.pk + 1000) is None
+    assert isinstance(found, DataStamp) and (found.pk, found.version) == (stamp.pk, 4)
+    if connection.features.has_select_for_update:
+        assert any(q["sql"].endswith("FOR UPDATE") for q in queries.captured_queries)
+
+
+def test_fetch_all_gives_every_row():
+    DataStamp.objects.create(name="sql-all-1", version=1)
+    DataStamp.objects.create(name="sql-all-2", version=2)
+    rows = sql.fetch_all(
+        f"SELECT name, version FROM {sql.table(DataStamp)} WHERE name LIKE %s ORDER BY name",
+        ["sql-all-%"],
+    )
+    assert [tuple(r) for r in rows] == [("sql-all-1", 1), ("sql-all-2", 2)]
+
+
+def test_create_inserts_one_row_and_reads_its_key_back():
+    made = sql.create(entry(11, data={"a": 1}))
+    assert made.pk is not None and made._state.adding is False and made.at is not None
+    stored = AuditEntry.objects.get(pk=made.pk)
+    assert (stored.action, stored.data, stored.at) == ("test.11", {"a": 1}, made.at)
+    second = sql.create(entry(12))
+    assert second.pk != made.pk

@@ -23,6 +23,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from tinhso.core import sql
 from tinhso.directory.models import Organ
 from tinhso.documents import selectors, textextract
 from tinhso.documents.models import (
@@ -100,9 +101,9 @@ def _extract(sha256: str, data: bytes) -> ExtractedText:
 def extract_stored(*, sha256: str, data: bytes) -> ExtractedText:
     """The text of a stored file, extracted once per content (SHA-256) within the limits.
     Never raises for a bad file: its row says why it has no text."""
-    existing = ExtractedText.objects.filter(sha256=sha256).first()
-    if existing is not None:
-        return existing
+    found = sql.select(ExtractedText, "WHERE sha256 = %s", [sha256])  # every file stored
+    if found:
+        return found[0]
     extracted = _extract(sha256, data)
     # Two transactions storing the same content at once: the first row wins, nobody fails.
     ExtractedText.objects.bulk_create([extracted], ignore_conflicts=True)
@@ -130,18 +131,23 @@ Texts = dict[str, ExtractedText]
 
 
 def _files(
-    documents: list[Document], incoming: list[IncomingDocument]
+    documents: list[Document],
+    incoming: list[IncomingDocument],
+    received: dict[int, list[DocumentFile]] | None = None,
 ) -> tuple[dict[int, list[DocumentFile]], dict[int, list[DocumentFile]], Texts]:
     """The indexed files of each open outgoing document (what its recipients get,
     `selectors.delivered_from`) and of each open incoming one (as received, or what its
     origin delivered, as `selectors.incoming_files`), and their texts: three queries at most,
-    whatever the number of documents. Classified documents get none."""
+    whatever the number of documents. Classified documents get none. `received`: the files
+    of incoming documents that the caller has just stored, all of them, not read again."""
     open_out = [d for d in documents if not is_classified(d.confidentiality)]
     open_in = [i for i in incoming if not is_classified(i.confidentiality)]
     document_ids = {d.pk for d in open_out} | {i.origin_id for i in open_in if i.origin_id}
-    received_ids = [i.pk for i in open_in if not i.origin_id]
     of_document: dict[int, list[DocumentFile]] = defaultdict(list)
     of_incoming: dict[int, list[DocumentFile]] = defaultdict(list)
+    for pk, files in (received or {}).items():
+        of_incoming[pk] = sorted(files, key=lambda stored: stored.pk)
+    received_ids = [i.pk for i in open_in if not i.origin_id and i.pk not in of_incoming]
     if document_ids:
         for stored in DocumentFile.objects.filter(document_id__in=document_ids).order_by("-pk"):
             of_document[stored.document_id].append(stored)
@@ -158,7 +164,10 @@ def _files(
     shas = {
         f.sha256 for files in (*outgoing_files.values(), *incoming_files.values()) for f in files
     }
-    texts = {e.sha256: e for e in ExtractedText.objects.filter(sha256__in=shas)} if shas else {}
+    texts: Texts = {}
+    if shas:
+        condition, params = sql.in_list("sha256", sorted(shas))
+        texts = {e.sha256: e for e in sql.select(ExtractedText, f"WHERE {condition}", params)}
     return outgoing_files, incoming_files, texts
 
 
@@ -314,22 +323,26 @@ def _upsert(entries: list[SearchEntry], unique: str) -> None:
     )
 
 
-def index(obj: Document | IncomingDocument) -> None:
+def index(obj: Document | IncomingDocument, *, received: list[DocumentFile] | None = None) -> None:
     """Write the entry of an outgoing or incoming document in the caller's transaction (its
-    files and their texts read, then one upsert)."""
+    files and their texts read, then one upsert). `received`: every file of an incoming
+    document, just stored by the caller (a document arriving), not read again."""
     if isinstance(obj, Document):
         index_many([obj], [])
     else:
-        index_many([], [obj])
+        index_many([], [obj], received={obj.pk: received} if received is not None else None)
 
 
 def index_many(
-    documents: Iterable[Document] = (), incoming: Iterable[IncomingDocument] = ()
+    documents: Iterable[Document] = (),
+    incoming: Iterable[IncomingDocument] = (),
+    *,
+    received: dict[int, list[DocumentFile]] | None = None,
 ) -> int:
     """Write the entries of many documents with a handful of queries (batch ingest,
-    `documents_reindex`); how many."""
+    `documents_reindex`); how many. `received`: as `_files`."""
     documents, incoming = list(documents), list(incoming)
-    out_files, in_files, texts = _files(documents, incoming)
+    out_files, in_files, texts = _files(documents, incoming, received)
     outgoing_entries = [
         SearchEntry(**outgoing_values(d, out_files.get(d.pk, []), texts)) for d in documents
     ]

@@ -12,6 +12,7 @@ from tinhso.documents.services.common import Conflict, DocumentError, NotEditabl
 from tinhso.documents.services.composing import compose_from_template
 from tinhso.documents.services.distribution import (
     distribute,
+    recipient_delivered,
     recipient_mark_failed,
     recipient_mark_sent,
     recipient_status_update,
@@ -77,6 +78,7 @@ __all__ = [
     "issue",
     "receive_from_exchange",
     "receive_paper",
+    "recipient_delivered",
     "recipient_mark_failed",
     "recipient_mark_sent",
     "recipient_status_update",

@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from tinhso.core import sql
 from tinhso.core.services import audit_record
 from tinhso.directory.permissions import Action as Permission
 from tinhso.documents import hooks
@@ -75,35 +76,73 @@ def _lock_line(recipient: Recipient) -> Recipient:
     return line
 
 
+_WAITING = (Status.QUEUED, Status.FAILED)
+
+
+def _delivery_outcome(
+    recipient_id: int, *, ok: bool, exchange_ref: str, error: str, at: datetime | None, actor: Any
+) -> Recipient | None:
+    """The exchange's outcome written on the exchange line `recipient_id` if it still waits
+    for one (queued or failed), with its audit entry; None when it does not (nothing
+    written). One conditional UPDATE of the delivery fields only (the line's content is
+    frozen with the document), in the caller's transaction: the outbox records every
+    delivery through here."""
+    line = Recipient(pk=recipient_id)
+    if ok:
+        line.status, line.exchange_ref, line.error = Status.SENT, exchange_ref, ""
+        fields = ["status", "exchange_ref", "error", "status_at"]
+    else:
+        line.status, line.error = Status.FAILED, error[:2000]
+        fields = ["status", "error", "status_at"]
+    line.status_at = at or now()
+    waiting, params = sql.in_list("status", _WAITING)
+    if not sql.update(
+        line, fields, where=f"channel = %s AND {waiting}", params=[Channel.EXCHANGE, *params]
+    ):
+        return None
+    if ok:
+        audit_record(action="document.recipient_sent", obj=line, actor=actor or "exchange")
+    else:
+        audit_record(
+            action="document.recipient_failed", obj=line, actor=actor, data={"error": error}
+        )
+    return line
+
+
+def recipient_delivered(*, recipient_id: int, exchange_ref: str, ok: bool, error: str) -> bool:
+    """The exchange's delivery listener: its outcome on an exchange line that waits for one;
+    False, nothing written, for a line that no longer waits (already reported on)."""
+    written = _delivery_outcome(
+        recipient_id, ok=ok, exchange_ref=exchange_ref, error=error, at=None, actor=None
+    )
+    return written is not None
+
+
+def _delivered_or_refuse(line: Recipient | None, recipient: Recipient) -> Recipient:
+    if line is not None:
+        return Recipient.objects.get(pk=line.pk)
+    _lock_line(recipient)  # refuses a line of another channel
+    raise DocumentError({"recipient": [_("Nơi nhận này không chờ gửi.")]})
+
+
 @transaction.atomic
 def recipient_mark_sent(
     *, recipient: Recipient, exchange_ref: str, at: datetime | None = None, actor: Any = None
 ) -> Recipient:
     """The exchange sent the package to an outside recipient (queued or failed before)."""
-    line = _lock_line(recipient)
-    if line.status not in (Status.QUEUED, Status.FAILED):
-        raise DocumentError({"recipient": [_("Nơi nhận này không chờ gửi.")]})
-    line.status, line.exchange_ref, line.error = Status.SENT, exchange_ref, ""
-    line.status_at = at or now()
-    Recipient.objects.filter(pk=line.pk).update(
-        status=line.status, exchange_ref=exchange_ref, error="", status_at=line.status_at
+    line = _delivery_outcome(
+        recipient.pk, ok=True, exchange_ref=exchange_ref, error="", at=at, actor=actor
     )
-    audit_record(action="document.recipient_sent", obj=line, actor=actor or "exchange")
-    return line
+    return _delivered_or_refuse(line, recipient)
 
 
 @transaction.atomic
 def recipient_mark_failed(*, recipient: Recipient, error: str, actor: Any = None) -> Recipient:
     """The exchange could not send to an outside recipient; it stays to be retried."""
-    line = _lock_line(recipient)
-    if line.status not in (Status.QUEUED, Status.FAILED):
-        raise DocumentError({"recipient": [_("Nơi nhận này không chờ gửi.")]})
-    line.status, line.error, line.status_at = Status.FAILED, error[:2000], now()
-    Recipient.objects.filter(pk=line.pk).update(
-        status=line.status, error=line.error, status_at=line.status_at
+    line = _delivery_outcome(
+        recipient.pk, ok=False, exchange_ref="", error=error, at=None, actor=actor
     )
-    audit_record(action="document.recipient_failed", obj=line, actor=actor, data={"error": error})
-    return line
+    return _delivered_or_refuse(line, recipient)
 
 
 @transaction.atomic

@@ -12,6 +12,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from tinhso.core import sql
 from tinhso.core.codes import CodeError, validate_qcvn102
 from tinhso.directory.models import Official, Organ
 from tinhso.directory.permissions import Action as Permission
@@ -106,9 +107,10 @@ def _store_files(
     *,
     index: bool = True,
 ) -> None:
-    """Store the checked files; the search entry is rewritten once, after the last (unless
-    `index` is False: a step that follows in the transaction indexes it)."""
-    for name, data, content_type in checked:
+    """Store the checked files of `incoming`, a document that has just arrived (so these are
+    all its files); the search entry is rewritten once, after the last, without reading them
+    back (unless `index` is False: a step that follows in the transaction indexes it)."""
+    stored = [
         store_file(
             owner=incoming,
             kind=DocumentFile.Kind.RECEIVED,
@@ -118,8 +120,10 @@ def _store_files(
             actor=actor,
             index=False,
         )
+        for name, data, content_type in checked
+    ]
     if checked and index:
-        indexing.index(incoming)
+        indexing.index(incoming, received=stored)
 
 
 def arrive_internal(*, recipient: Recipient, actor: Any, at: datetime) -> IncomingDocument:
@@ -182,9 +186,12 @@ def receive_from_exchange(
     document and False. Raises DocumentError (classified content, bad sender, refused file)
     before writing anything."""
     refuse_classified(confidentiality, field="confidentiality")
-    existing = IncomingDocument.objects.filter(organ=organ, exchange_ref=exchange_ref).first()
+    existing = sql.fetch_one(  # fixed SQL: asked for every package applied
+        f"SELECT id FROM {sql.table(IncomingDocument)} WHERE organ_id = %s AND exchange_ref = %s",  # noqa: S608
+        [organ.pk, exchange_ref],
+    )
     if existing is not None:
-        return existing, False
+        return IncomingDocument.objects.get(pk=existing[0]), False
     if not exchange_ref.strip():
         raise DocumentError({"exchange_ref": [_("Thiếu mã gói tin.")]})
     _check_sender(sender_name, sender_identifier, summary)

@@ -305,6 +305,50 @@ def test_exchange_reports_on_outside_recipients(org):
         services.recipient_status_update(recipient=line, code="99")
 
 
+def test_the_exchange_outcome_is_written_once_on_a_waiting_line_only(org):
+    distributed(org)
+    line = exchange_queue().get()
+    paper = line.document.recipients.get(channel="paper")
+    failed = services.recipient_delivered(
+        recipient_id=line.pk, exchange_ref="", ok=False, error="HTTP 503"
+    )
+    assert failed is True
+    line.refresh_from_db()
+    assert (line.status, line.error) == ("failed", "HTTP 503")
+    sent = services.recipient_delivered(recipient_id=line.pk, exchange_ref="m-1", ok=True, error="")
+    assert sent is True
+    line.refresh_from_db()
+    assert (line.status, line.exchange_ref, line.error) == ("sent", "m-1", "")
+    assert line.status_at is not None
+    # A line no longer waiting, one of another channel and a missing one: nothing written.
+    assert not services.recipient_delivered(
+        recipient_id=line.pk, exchange_ref="m-2", ok=True, error=""
+    )
+    assert not services.recipient_delivered(
+        recipient_id=paper.pk, exchange_ref="m-3", ok=True, error=""
+    )
+    assert not services.recipient_delivered(
+        recipient_id=10**9, exchange_ref="m-4", ok=True, error=""
+    )
+    line.refresh_from_db()
+    paper.refresh_from_db()
+    assert (line.exchange_ref, paper.status, paper.exchange_ref) == ("m-1", "paper", "")
+    actions = list(
+        AuditEntry.objects.filter(object_id=str(line.pk), action__startswith="document.recipient_")
+        .order_by("id")
+        .values_list("action", "actor_label")
+    )
+    assert actions == [
+        ("document.recipient_failed", "system"),
+        ("document.recipient_sent", "exchange"),
+    ]
+    # The clerk-facing services refuse what no longer waits, and a line of another channel.
+    with pytest.raises(services.DocumentError, match="không chờ gửi"):
+        services.recipient_mark_sent(recipient=line, exchange_ref="m-5")
+    with pytest.raises(services.DocumentError, match="trục liên thông"):
+        services.recipient_mark_failed(recipient=paper, error="x")
+
+
 @pytest.mark.parametrize("register", [True, False])
 def test_an_arrival_writes_its_search_entry_once_with_the_files_text(org, register):
     from django.db import connection
