@@ -248,3 +248,38 @@ def create(instance: M) -> M:
     instance.pk = row[0]
     instance._state.adding, instance._state.db = False, db.alias
     return instance
+
+
+def upsert(instances: Sequence[Model], *, unique: str, update_fields: Sequence[str]) -> None:
+    """Insert new instances of one model; where one conflicts with a row on the unique field
+    `unique`, update that row's `update_fields` instead (`INSERT … ON CONFLICT (…) DO
+    UPDATE`, on PostgreSQL and SQLite 3.24 or later): the ORM's `bulk_create` with
+    `update_conflicts`, by a statement written out once for a few rows, through
+    `bulk_create` itself for a batch larger than `PREPARED_PARAMS` values."""
+    if not instances:
+        return
+    model = type(instances[0])
+    db = _db()
+    shape = _shape(model, db.vendor)
+    fields = shape.new_fields
+    if len(fields) * len(instances) > PREPARED_PARAMS:
+        model._default_manager.bulk_create(
+            instances, update_conflicts=True, unique_fields=[unique], update_fields=update_fields
+        )
+        return
+    quote = db.ops.quote_name
+    params = [
+        f.get_db_prep_save(f.pre_save(obj, True), connection=db)
+        for obj in instances
+        for f in fields
+    ]
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    columns = [model._meta.get_field(name).column for name in update_fields]  # type: ignore[union-attr]
+    assignments = ", ".join(f"{quote(c)} = EXCLUDED.{quote(c)}" for c in columns)
+    target = quote(model._meta.get_field(unique).column)  # type: ignore[union-attr]
+    execute(
+        f"INSERT INTO {shape.table} ({shape.new_columns}) VALUES "  # noqa: S608 (our names)
+        + ", ".join([row] * len(instances))
+        + f" ON CONFLICT ({target}) DO UPDATE SET {assignments}",
+        params,
+    )

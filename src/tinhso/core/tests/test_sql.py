@@ -167,3 +167,26 @@ def test_create_inserts_one_row_and_reads_its_key_back():
     assert (stored.action, stored.data, stored.at) == ("test.11", {"a": 1}, made.at)
     second = sql.create(entry(12))
     assert second.pk != made.pk
+
+
+def test_upsert_inserts_new_rows_and_updates_the_named_fields_of_conflicting_ones():
+    DataStamp.objects.create(name="sql-up-a", version=1)
+    with CaptureQueriesContext(connection) as queries:
+        sql.upsert(
+            [DataStamp(name="sql-up-a", version=7), DataStamp(name="sql-up-b", version=2)],
+            unique="name",
+            update_fields=["version"],
+        )
+    assert len(queries.captured_queries) == 1
+    assert "ON CONFLICT" in queries.captured_queries[0]["sql"]
+    stored = dict(
+        DataStamp.objects.filter(name__startswith="sql-up-").values_list("name", "version")
+    )
+    assert stored == {"sql-up-a": 7, "sql-up-b": 2}
+    # A batch beyond the prepared statement's size goes through the ORM, with the same effect.
+    many = [DataStamp(name=f"sql-up-{n}", version=n) for n in range(sql.PREPARED_PARAMS)]
+    sql.upsert(
+        [DataStamp(name="sql-up-a", version=8), *many], unique="name", update_fields=["version"]
+    )
+    assert DataStamp.objects.get(name="sql-up-a").version == 8
+    assert DataStamp.objects.filter(name__startswith="sql-up-").count() == 2 + sql.PREPARED_PARAMS

@@ -314,13 +314,9 @@ def organ_moved(organ: Organ) -> int:
 
 
 def _upsert(entries: list[SearchEntry], unique: str) -> None:
-    SearchEntry.objects.bulk_create(
-        entries,
-        update_conflicts=True,
-        unique_fields=[unique],
-        update_fields=ENTRY_FIELDS,
-        batch_size=500,
-    )
+    """One statement per 500 entries; one entry (every action on a document) by fixed SQL."""
+    for start in range(0, len(entries), 500):
+        sql.upsert(entries[start : start + 500], unique=unique, update_fields=ENTRY_FIELDS)
 
 
 def index(obj: Document | IncomingDocument, *, received: list[DocumentFile] | None = None) -> None:
