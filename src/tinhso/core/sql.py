@@ -201,6 +201,26 @@ def update(
     )
 
 
+def _insert_statement(instances: Sequence[Model], db: Any) -> tuple[str, list[Any]]:
+    """`INSERT INTO <table> (<columns>) VALUES (…), …` of new instances of one model and its
+    parameters, the ORM's `pre_save` applied to each (so `auto_now_add` is set on them)."""
+    shape = _shape(type(instances[0]), db.vendor)
+    fields = shape.new_fields
+    params = [
+        f.get_db_prep_save(f.pre_save(obj, True), connection=db)
+        for obj in instances
+        for f in fields
+    ]
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    statement = f"INSERT INTO {shape.table} ({shape.new_columns}) VALUES "  # noqa: S608
+    return statement + ", ".join([row] * len(instances)), params
+
+
+def _batch(instances: Sequence[Model], db: Any) -> bool:
+    """Whether `instances` are more values than a statement prepared once should carry."""
+    return len(_shape(type(instances[0]), db.vendor).new_fields) * len(instances) > PREPARED_PARAMS
+
+
 def insert(instances: Sequence[Model]) -> None:
     """Insert new instances of one model (the ORM's `pre_save` applied, so `auto_now_add` is
     set on them): a few rows in one statement written out, their primary keys not read
@@ -209,24 +229,11 @@ def insert(instances: Sequence[Model]) -> None:
     placeholder per value. Either way no `save()` runs and no signal is sent."""
     if not instances:
         return
-    model = type(instances[0])
     db = _db()
-    shape = _shape(model, db.vendor)
-    fields = shape.new_fields
-    if len(fields) * len(instances) > PREPARED_PARAMS:
-        model._default_manager.bulk_create(instances)
+    if _batch(instances, db):
+        type(instances[0])._default_manager.bulk_create(instances)
         return
-    params = [
-        f.get_db_prep_save(f.pre_save(obj, True), connection=db)
-        for obj in instances
-        for f in fields
-    ]
-    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    execute(
-        f"INSERT INTO {shape.table} ({shape.new_columns}) VALUES "  # noqa: S608 (our names)
-        + ", ".join([row] * len(instances)),
-        params,
-    )
+    execute(*_insert_statement(instances, db))
 
 
 def create(instance: M) -> M:
@@ -235,16 +242,9 @@ def create(instance: M) -> M:
     but by a statement written out once. No `save()` runs and no signal is sent: only for
     models whose `save()` adds nothing (no checks of their own)."""
     db = _db()
-    model = type(instance)
-    shape = _shape(model, db.vendor)
-    fields = shape.new_fields
-    params = [f.get_db_prep_save(f.pre_save(instance, True), connection=db) for f in fields]
-    row = _run(
-        f"INSERT INTO {shape.table} ({shape.new_columns}) "  # noqa: S608 (our names)
-        f"VALUES ({', '.join(['%s'] * len(fields))}) RETURNING {shape.pk_column}",
-        params,
-        "one",
-    )
+    statement, params = _insert_statement([instance], db)
+    pk_column = _shape(type(instance), db.vendor).pk_column
+    row = _run(f"{statement} RETURNING {pk_column}", params, "one")
     instance.pk = row[0]
     instance._state.adding, instance._state.db = False, db.alias
     return instance
@@ -260,26 +260,14 @@ def upsert(instances: Sequence[Model], *, unique: str, update_fields: Sequence[s
         return
     model = type(instances[0])
     db = _db()
-    shape = _shape(model, db.vendor)
-    fields = shape.new_fields
-    if len(fields) * len(instances) > PREPARED_PARAMS:
+    if _batch(instances, db):
         model._default_manager.bulk_create(
             instances, update_conflicts=True, unique_fields=[unique], update_fields=update_fields
         )
         return
     quote = db.ops.quote_name
-    params = [
-        f.get_db_prep_save(f.pre_save(obj, True), connection=db)
-        for obj in instances
-        for f in fields
-    ]
-    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
     columns = [model._meta.get_field(name).column for name in update_fields]  # type: ignore[union-attr]
     assignments = ", ".join(f"{quote(c)} = EXCLUDED.{quote(c)}" for c in columns)
     target = quote(model._meta.get_field(unique).column)  # type: ignore[union-attr]
-    execute(
-        f"INSERT INTO {shape.table} ({shape.new_columns}) VALUES "  # noqa: S608 (our names)
-        + ", ".join([row] * len(instances))
-        + f" ON CONFLICT ({target}) DO UPDATE SET {assignments}",
-        params,
-    )
+    statement, params = _insert_statement(instances, db)
+    execute(f"{statement} ON CONFLICT ({target}) DO UPDATE SET {assignments}", params)
