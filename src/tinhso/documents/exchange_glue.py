@@ -69,13 +69,17 @@ def _split_notation(document: Document) -> tuple[str, str]:
     return (number or str(document.number)), (notation or document.notation)
 
 
-def organ_id_of(organ: Organ) -> str:
-    identifier = organ.identifier()
+def _required(identifier: str, organ_name: str) -> str:
+    """`identifier`, the organ's QCVN 102 identifier; DocumentError when it has none."""
     if not identifier:
         raise DocumentError(
-            {"organ": [_("Cơ quan «%(organ)s» chưa có mã định danh.") % {"organ": organ.name}]}
+            {"organ": [_("Cơ quan «%(organ)s» chưa có mã định danh.") % {"organ": organ_name}]}
         )
     return identifier
+
+
+def organ_id_of(organ: Organ) -> str:
+    return _required(organ.identifier(), organ.name)
 
 
 def document_id_of(document: Document) -> edxml.DocumentId:
@@ -297,10 +301,7 @@ def write_status(incoming_id: int, code: str) -> None:
         return  # received before the node kept DocumentIds (seeded demo data)
     label = organ_label(organ_id=organ_pk, scheme=OrganScheme.QCVN102, on=timezone.localdate())
     organ_name, identifier = label or ("", "")
-    if not identifier:
-        raise DocumentError(
-            {"organ": [_("Cơ quan «%(organ)s» chưa có mã định danh.") % {"organ": organ_name}]}
-        )
+    identifier = _required(identifier, organ_name)
     status = edxml.StatusCode(code)
     package = edxml.StatusPackage(
         response_for=edxml.ResponseFor(edxml.DocumentId.parse(document_id)),
