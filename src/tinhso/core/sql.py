@@ -201,6 +201,51 @@ def update(
     )
 
 
+def update_all(
+    instances: Sequence[Model],
+    fields: Sequence[str],
+    *,
+    where: str = "",
+    params: Sequence[Any] = (),
+) -> list[Any]:
+    """`update` of several instances of one model in one statement: a field they all hold
+    the same value of is set to it, another by a CASE on the primary key; only the rows
+    where `where` holds. The primary keys of the rows updated (`RETURNING`, on PostgreSQL
+    and SQLite 3.35 or later)."""
+    if not instances:
+        return []
+    db = _db()
+    model = type(instances[0])
+    shape = _shape(model, db.vendor)
+    assignments: list[str] = []
+    values: list[Any] = []
+    for name in fields:
+        field: Any = model._meta.get_field(name)
+        column = db.ops.quote_name(field.column)
+        raw = [getattr(obj, field.attname) for obj in instances]
+        prepared = [field.get_db_prep_save(value, connection=db) for value in raw]
+        if all(value == raw[0] for value in raw[1:]):
+            assignments.append(f"{column} = %s")
+            values.append(prepared[0])
+            continue
+        cases = " ".join(["WHEN %s THEN %s"] * len(instances))
+        choice = f"CASE {shape.pk_column} {cases} END"
+        if db.vendor == "postgresql":  # the parameters' types do not decide the column's
+            choice = f"CAST({choice} AS {field.cast_db_type(db)})"
+        assignments.append(f"{column} = {choice}")
+        values.extend(
+            v for obj, value in zip(instances, prepared, strict=True) for v in (obj.pk, value)
+        )
+    among, keys = in_list(shape.pk_column, [obj.pk for obj in instances], db)
+    condition = f" AND {where}" if where else ""
+    rows = fetch_all(
+        f"UPDATE {shape.table} SET {', '.join(assignments)} WHERE {among}{condition} "  # noqa: S608
+        f"RETURNING {shape.pk_column}",
+        [*values, *keys, *params],
+    )
+    return [row[0] for row in rows]
+
+
 def _insert_statement(instances: Sequence[Model], db: Any) -> tuple[str, list[Any]]:
     """`INSERT INTO <table> (<columns>) VALUES (…), …` of new instances of one model and its
     parameters, the ORM's `pre_save` applied to each (so `auto_now_add` is set on them)."""

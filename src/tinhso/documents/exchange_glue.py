@@ -18,6 +18,7 @@ above exchange, so it may import it; the exchange never imports documents).
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from typing import Any
 
 from django.utils import timezone
@@ -37,8 +38,8 @@ from tinhso.documents.models import (
 from tinhso.documents.services import (
     DocumentError,
     receive_from_exchange,
-    recipient_delivered,
     recipient_status_update,
+    recipients_delivered,
     take_back_answer,
 )
 from tinhso.documents.services.common import read_file
@@ -194,13 +195,16 @@ def write_take_back(recipient_id: int, reason: str) -> None:
     )
 
 
-def on_delivery(source_ref: str, message_id: str, ok: bool, error: str) -> None:
-    """Delivery listener: the outbox's outcome on the recipient line, if it still waits for
+def on_delivery(deliveries: Sequence[registry.Delivery]) -> None:
+    """Delivery listener: the outbox's outcomes on the recipient lines that still wait for
     one (in the outbox's transaction)."""
-    if source_ref.startswith(SOURCE):
-        recipient_delivered(
-            recipient_id=int(source_ref[len(SOURCE) :]), exchange_ref=message_id, ok=ok, error=error
-        )
+    outcomes = [
+        (int(d.source_ref[len(SOURCE) :]), d.message_id, d.ok, d.error)
+        for d in deliveries
+        if d.source_ref.startswith(SOURCE)
+    ]
+    if outcomes:
+        recipients_delivered(outcomes)
 
 
 def refused(error: DocumentError) -> registry.Refused:

@@ -183,7 +183,7 @@ def apply_due(*, limit: int = 500, batch: int = 10) -> dict[str, int]:
     started = timezone.now()
     counts = outbox.work_through(
         lambda n: claim(limit=n, at=started),
-        lambda row: apply_one(row.pk),
+        outbox.one_by_one(lambda row: apply_one(row.pk)),
         limit=limit,
         batch=batch,
         window=LEASE_SECONDS / 2,

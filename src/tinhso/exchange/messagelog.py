@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -98,7 +98,7 @@ def _lock_head() -> MessageLogHead:
     return head
 
 
-def append(
+def entry(
     *,
     direction: str,
     message_id: uuid.UUID | str | None = None,
@@ -114,46 +114,60 @@ def append(
     detail: str = "",
     package_in: str = Where.NONE,
 ) -> MessageLog:
-    """Append one entry, in the caller's transaction (a rollback removes it). With `data`
-    the package's hash and size are computed from it, and with `package_in` "log" the bytes
-    are kept in the entry. Raises IntegrityError only if the head lock was bypassed."""
+    """An entry not yet in the chain (no sequence number or hashes yet), for `append_all`.
+    With `data` the package's hash and size are computed from it, and with `package_in`
+    "log" the bytes are kept in the entry."""
     if data is not None:
         package_sha256, size = hashlib.sha256(data).hexdigest(), len(data)
+    return MessageLog(
+        at=timezone.now(),
+        direction=direction,
+        message_id=uuid.UUID(str(message_id)) if message_id else None,
+        kind=kind,
+        sender_id=sender_id[:35],
+        recipient_id=recipient_id[:400],
+        peer=peer[:60],
+        document_id=document_id[:300],
+        package_sha256=package_sha256,
+        size=size or 0,
+        code=int(code),
+        detail=detail[:DETAIL_MAX],
+        package_in=package_in,
+        data=data if package_in == Where.LOG else None,
+    )
+
+
+def append_all(entries: Sequence[MessageLog]) -> list[MessageLog]:
+    """Chain `entries` (made by `entry`) after the head, in their order, and insert them in
+    one statement, in the caller's transaction (a rollback removes them): one lock of the
+    head and one update of it however many there are (fixed SQL: every package sent or
+    received passes here). Raises IntegrityError only if the head lock was bypassed."""
+    if not entries:
+        return []
     # No savepoint of its own: a failure here fails the caller's transaction anyway.
     with transaction.atomic(savepoint=False):
         head = _lock_head()
-        entry = MessageLog(
-            seq=head.last_seq + 1,
-            at=timezone.now(),
-            direction=direction,
-            message_id=uuid.UUID(str(message_id)) if message_id else None,
-            kind=kind,
-            sender_id=sender_id[:35],
-            recipient_id=recipient_id[:400],
-            peer=peer[:60],
-            document_id=document_id[:300],
-            package_sha256=package_sha256,
-            size=size or 0,
-            code=int(code),
-            detail=detail[:DETAIL_MAX],
-            package_in=package_in,
-            data=data if package_in == Where.LOG else None,
-            prev_hash=head.last_hash,
-        )
-        entry.chain_hash = chain_hash(head.last_hash, entry)
-        sql.insert([entry])  # fixed SQL, as the head's lock and update (its pk is not read)
-        head.last_seq, head.last_hash = entry.seq, entry.chain_hash
+        for new in entries:
+            new.seq, new.prev_hash = head.last_seq + 1, head.last_hash
+            new.chain_hash = chain_hash(head.last_hash, new)
+            head.last_seq, head.last_hash = new.seq, new.chain_hash
+        sql.insert(entries)  # their pks are not read
         sql.update(head, ["last_seq", "last_hash"])
-    return entry
+    return list(entries)
 
 
-def record_sent(
+def append(**fields: Any) -> MessageLog:
+    """Append one entry (the keyword arguments of `entry`), in the caller's transaction."""
+    return append_all([entry(**fields)])[0]
+
+
+def sent_entry(
     message: OutboxMessage, answer: dict[str, Any] | None = None, *, size: int | None = None
 ) -> MessageLog:
-    """Log `message` as delivered (call it in the transaction that marks it sent); its bytes
-    stay on the outbox row. `size`: their length when the caller has it (the row's bytes are
-    then not loaded again)."""
-    return append(
+    """The entry logging `message` as delivered (append it in the transaction that marks it
+    sent); its bytes stay on the outbox row. `size`: their length when the caller has it
+    (the row's bytes are then not loaded again)."""
+    return entry(
         direction=Direction.SENT,
         message_id=message.message_id,
         kind=message.kind,

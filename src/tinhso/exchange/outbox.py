@@ -15,9 +15,10 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from math import inf
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -26,7 +27,7 @@ from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 
 from tinhso.core import sql
-from tinhso.core.services import audit_record
+from tinhso.core.services import audit_entry, audit_record
 from tinhso.exchange import edxml, messagelog, node, registry
 from tinhso.exchange.edxml import DocumentPackage, ErrorCode, Package, StatusPackage
 from tinhso.exchange.models import OutboxMessage
@@ -192,11 +193,15 @@ def attempt(message: OutboxMessage) -> Attempt:
     return _post(message)
 
 
-def _notify(message: OutboxMessage, ok: bool, error: str) -> None:
-    if not message.source_ref:
-        return
-    for listener in registry.delivery_listeners():
-        listener(message.source_ref, str(message.message_id), ok, error)
+def _notify(done: Sequence[tuple[OutboxMessage, Attempt]]) -> None:
+    deliveries = [
+        registry.Delivery(message.source_ref, str(message.message_id), result.ok, result.error)
+        for message, result in done
+        if message.source_ref
+    ]
+    if deliveries:
+        for listener in registry.delivery_listeners():
+            listener(deliveries)
 
 
 def retry_or_give_up(row: Any, *, max_attempts: int, now: datetime, final: bool = False) -> None:
@@ -214,26 +219,8 @@ def retry_or_give_up(row: Any, *, max_attempts: int, now: datetime, final: bool 
 _OUTCOME_FIELDS = ("state", "attempts", "sent_at", "next_attempt_at", "last_error", "last_code")
 
 
-@transaction.atomic
-def _record(
-    message: OutboxMessage, result: Attempt, *, max_attempts: int, size: int | None = None
-) -> OutboxMessage:
-    """Record `result` on `message` (the claimed row; its bytes are neither read again nor
-    written back): its row locked and its state read again first, since a worker whose lease
-    ran out may have been overtaken. Fixed SQL throughout: every message sent passes here
-    (bench/README.md §8)."""
-    lock = " FOR UPDATE" if transaction.get_connection().features.has_select_for_update else ""
-    found = sql.fetch_one(
-        f"SELECT state, attempts FROM {sql.table(OutboxMessage)} WHERE id = %s{lock}",  # noqa: S608
-        [message.pk],
-    )
-    if found is None:
-        raise OutboxMessage.DoesNotExist(message.pk)
-    message.state, message.attempts = found
-    if message.state in (State.SENT, State.DEAD):  # another worker finished it meanwhile
-        return message
+def _outcome(message: OutboxMessage, result: Attempt, *, max_attempts: int, now: datetime) -> None:
     message.attempts += 1
-    now = timezone.now()
     if result.ok:
         message.state, message.sent_at, message.next_attempt_at = State.SENT, now, None
         message.last_error, message.last_code = "", 0
@@ -242,17 +229,94 @@ def _record(
         retry_or_give_up(
             message, max_attempts=max_attempts, now=now, final=result.code in PERMANENT
         )
-    sql.update(message, _OUTCOME_FIELDS)
-    if result.ok:  # logged in this transaction: a rolled-back outcome leaves no entry
-        messagelog.record_sent(message, result.answer, size=size)
-    audit_record(
-        action=f"exchange.{message.state}",
-        obj=message,
-        actor="exchange",
-        data={"attempts": message.attempts, "code": result.code, "error": result.error[:500]},
+
+
+@transaction.atomic
+def _record(done: Sequence[tuple[OutboxMessage, Attempt]], *, max_attempts: int) -> None:
+    """Record the results of attempts on claimed messages (their bytes are neither read
+    again nor written back), in one transaction: their rows locked (in id order) and their
+    states read again first, since a worker whose lease ran out may have been overtaken
+    (a message another worker finished meanwhile is left as it is); then one update of
+    the rows, the message-log entries of those sent, the audit entries and the delivery
+    listeners. Fixed SQL throughout, a few statements however many messages: every
+    message sent passes here (bench/README.md §8)."""
+    db = transaction.get_connection()
+    lock = " FOR UPDATE" if db.features.has_select_for_update else ""
+    among, ids = sql.in_list("id", [message.pk for message, _ in done])
+    found = {
+        pk: (state, attempts)
+        for pk, state, attempts in sql.fetch_all(
+            f"SELECT id, state, attempts FROM {sql.table(OutboxMessage)} "  # noqa: S608
+            f"WHERE {among} ORDER BY id{lock}",
+            ids,
+        )
+    }
+    now = timezone.now()
+    changed = []
+    for message, result in done:
+        if message.pk not in found:
+            raise OutboxMessage.DoesNotExist(message.pk)
+        message.state, message.attempts = found[message.pk]
+        if message.state in (State.SENT, State.DEAD):  # another worker finished it meanwhile
+            continue
+        _outcome(message, result, max_attempts=max_attempts, now=now)
+        changed.append((message, result))
+    if not changed:
+        return
+    sql.update_all([message for message, _ in changed], _OUTCOME_FIELDS)
+    # Logged in this transaction: a rolled-back outcome leaves no entry.
+    messagelog.append_all(
+        [
+            messagelog.sent_entry(message, result.answer, size=len(message.data))
+            for message, result in changed
+            if result.ok
+        ]
     )
-    _notify(message, result.ok, result.error)
-    return message
+    sql.insert(
+        [
+            audit_entry(
+                action=f"exchange.{message.state}",
+                obj=message,
+                actor="exchange",
+                data={
+                    "attempts": message.attempts,
+                    "code": result.code,
+                    "error": result.error[:500],
+                },
+            )
+            for message, result in changed
+        ]
+    )
+    _notify(changed)
+
+
+def record(
+    done: Sequence[tuple[OutboxMessage, Attempt]], *, max_attempts: int | None = None
+) -> list[OutboxMessage]:
+    """Record the results `done` of attempts on claimed messages (`_record`), all in one
+    transaction; if that fails (a listener's error, a deadlock), each again in its own, so
+    that one message's failure holds back no other (the first error is raised after them:
+    a message whose outcome could not be recorded comes due again when its lease ends,
+    and is sent again, which its receiver acknowledges as a repeat)."""
+    limit = max_attempts or settings.EXCHANGE_MAX_ATTEMPTS
+    if not done:
+        return []
+    if len(done) == 1:
+        _record(done, max_attempts=limit)
+        return [done[0][0]]
+    try:
+        _record(done, max_attempts=limit)
+    except Exception:
+        logger.exception("exchange: recording %d outcomes together failed; one by one", len(done))
+        failure: Exception | None = None
+        for one in done:
+            try:
+                _record([one], max_attempts=limit)
+            except Exception as error:
+                failure = failure or error
+        if failure is not None:
+            raise failure from None
+    return [message for message, _ in done]
 
 
 def due(at: datetime | None = None) -> Any:
@@ -263,20 +327,32 @@ def due(at: datetime | None = None) -> Any:
     ).order_by("next_attempt_at", "pk")
 
 
+def send(
+    messages: Sequence[OutboxMessage], *, max_attempts: int | None = None, until: float = inf
+) -> list[OutboxMessage]:
+    """Attempt each of the claimed `messages` once, none starting after the monotonic
+    clock's `until`, then record the outcomes together (`record`): sent, failed with the
+    next attempt's time, or dead, the delivery listeners told in the same transaction.
+    Returns the messages attempted, as recorded."""
+    done = []
+    for message in messages:
+        if time.monotonic() > until:
+            break
+        result = attempt(message)
+        if not result.ok:
+            logger.warning(
+                "exchange: %s to %s failed: %s",
+                message.message_id,
+                message.recipient_id,
+                result.error,
+            )
+        done.append((message, result))
+    return record(done, max_attempts=max_attempts)
+
+
 def send_one(message: OutboxMessage, *, max_attempts: int | None = None) -> OutboxMessage:
-    """Attempt `message` once and record the outcome (sent, failed with the next attempt's
-    time, or dead), telling the delivery listeners in the same transaction."""
-    result = attempt(message)
-    if not result.ok:
-        logger.warning(
-            "exchange: %s to %s failed: %s", message.message_id, message.recipient_id, result.error
-        )
-    return _record(
-        message,
-        result,
-        max_attempts=max_attempts or settings.EXCHANGE_MAX_ATTEMPTS,
-        size=len(message.data),
-    )
+    """Attempt `message` once and record the outcome (`send`)."""
+    return send([message], max_attempts=max_attempts)[0]
 
 
 def lease_seconds() -> float:
@@ -315,30 +391,42 @@ def lease(rows: QuerySet[Row], *, limit: int, seconds: float) -> list[Row]:
     return taken
 
 
+def one_by_one(act: Callable[[Row], Row]) -> Callable[[list[Row], float], list[Row]]:
+    """A `work_through` action that acts on each row in its own turn (`act`), none starting
+    after the monotonic clock's deadline."""
+
+    def act_on(rows: list[Row], until: float) -> list[Row]:
+        acted = []
+        for row in rows:
+            if time.monotonic() > until:
+                break
+            acted.append(act(row))
+        return acted
+
+    return act_on
+
+
 def work_through(
     claim: Callable[[int], list[Row]],
-    act: Callable[[Row], Any],
+    act: Callable[[list[Row], float], list[Row]],
     *,
     limit: int,
     batch: int,
     window: float,
 ) -> dict[str, int]:
     """A worker's round over one of the node's queues: take rows `batch` at a time
-    (`claim(n)`, each a lease) and `act` on each, up to `limit`; no act starts more than
-    `window` seconds after its batch was taken, so none outlasts the lease (the rest come due
-    again when it ends, for whichever worker takes them). Counts by the state `act` returns
-    its row in."""
+    (`claim(n)`, each a lease) and `act(rows, until)` on them, up to `limit`; `act` starts
+    nothing after `until`, `window` seconds after its batch was taken, so that none
+    outlasts the lease (the rest come due again when it ends, for whichever worker takes
+    them), and returns the rows it acted on. Counts by the state it leaves them in."""
     counts: dict[str, int] = {}
     done = 0
     while done < limit:
         taken = claim(min(batch, limit - done))
         if not taken:
             break
-        last_start = time.monotonic() + window
-        for row in taken:
-            if time.monotonic() > last_start:
-                break
-            state = str(act(row).state)
+        for row in act(taken, time.monotonic() + window):
+            state = str(row.state)  # type: ignore[attr-defined]
             counts[state] = counts.get(state, 0) + 1
             done += 1
     return counts
@@ -346,15 +434,19 @@ def work_through(
 
 def send_due(*, limit: int = 500, batch: int = 10) -> dict[str, int]:
     """The worker's round: attempt every due message once (up to `limit`), claimed `batch`
-    at a time (each claim a lease, so that several workers can run side by side). What
-    becomes due during the round (a message enqueued meanwhile, a retry) waits for the next
-    round: a claimed or failed message's next attempt lies after the round's start.
-    Returns counts by resulting state."""
+    at a time (each claim a lease, so that several workers can run side by side), each
+    batch's outcomes recorded together. What becomes due during the round (a message
+    enqueued meanwhile, a retry) waits for the next round: a claimed or failed message's
+    next attempt lies after the round's start. Returns counts by resulting state."""
     started = timezone.now()
     # No attempt starts that could outlast the lease (its HTTP timeout and 10 s): at most
     # 5 s after the batch was taken, leaving a margin for recording.
     counts = work_through(
-        lambda n: claim(limit=n, at=started), send_one, limit=limit, batch=batch, window=5.0
+        lambda n: claim(limit=n, at=started),
+        lambda rows, until: send(rows, until=until),
+        limit=limit,
+        batch=batch,
+        window=5.0,
     )
     return {str(s): counts.get(str(s), 0) for s in (State.SENT, State.FAILED, State.DEAD)}
 

@@ -6,8 +6,9 @@ never imports them. Each registers in its `AppConfig.ready`:
   inbox keeps and answers with;
 - a **status handler** `(package, message_id) -> dict`: apply a status package about a
   document this node sent;
-- **delivery listeners** `(source_ref, message_id, ok, error)`: told, in the worker's
-  transaction, whether an outbox message was delivered (ok) or failed an attempt.
+- **delivery listeners** `(deliveries)`: told, in the worker's transaction, of each outbox
+  message with a source reference whether it was delivered (ok) or failed an attempt: a
+  list of `Delivery`, all the outcomes the worker records together (one batch it claimed).
 
 A handler refuses a package by raising `Refused` with an LGSP code; anything else it raises is
 a system error (20). Either way nothing of the package is kept.
@@ -15,14 +16,27 @@ a system error (20). Either way nothing of the package is kept.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from tinhso.exchange.edxml import DocumentPackage, ErrorCode, StatusPackage
 
 DocumentHandler = Callable[[DocumentPackage, str, list[str]], dict[str, Any]]
 StatusHandler = Callable[[StatusPackage, str], dict[str, Any]]
-DeliveryListener = Callable[[str, str, bool, str], None]
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """An outbox message's attempt, told to the delivery listeners."""
+
+    source_ref: str
+    message_id: str
+    ok: bool
+    error: str
+
+
+DeliveryListener = Callable[[Sequence[Delivery]], None]
 
 
 class Refused(Exception):

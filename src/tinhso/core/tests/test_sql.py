@@ -190,3 +190,36 @@ def test_upsert_inserts_new_rows_and_updates_the_named_fields_of_conflicting_one
     )
     assert DataStamp.objects.get(name="sql-up-a").version == 8
     assert DataStamp.objects.filter(name__startswith="sql-up-").count() == 2 + sql.PREPARED_PARAMS
+
+
+def test_update_all_sets_shared_values_once_and_others_by_key_in_one_statement():
+    sql.insert([entry(n, data={"n": n}) for n in (1, 2, 3)])
+    rows = list(AuditEntry.objects.filter(object_type="core.test").order_by("object_id"))
+    when = datetime(2026, 5, 6, 7, 8, 9, tzinfo=UTC)
+    for n, row in enumerate(rows, start=1):
+        row.action, row.at, row.data, row.actor_label = "test.done", when, {"n": n * 10}, f"l{n}"
+    with CaptureQueriesContext(connection) as queries:
+        updated = sql.update_all(rows[:2], ["action", "at", "data", "actor_label"])
+    (statement,) = queries.captured_queries
+    assert statement["sql"].count("CASE") == 2  # data and actor_label differ; action, at not
+    assert sorted(updated) == [rows[0].pk, rows[1].pk]
+    after = list(AuditEntry.objects.filter(object_type="core.test").order_by("object_id"))
+    assert [(r.action, r.data, r.actor_label) for r in after] == [
+        ("test.done", {"n": 10}, "l1"),
+        ("test.done", {"n": 20}, "l2"),
+        ("test.3", {"n": 3}, ""),
+    ]
+    assert after[0].at == after[1].at == when
+
+
+def test_update_all_writes_only_where_the_condition_holds_and_says_which():
+    sql.insert([entry(1), entry(2), entry(3, actor_label="kept")])
+    rows = list(AuditEntry.objects.filter(object_type="core.test").order_by("object_id"))
+    for row in rows:
+        row.object_id = f"x{row.object_id}"
+    updated = sql.update_all(rows, ["object_id"], where="actor_label = %s", params=[""])
+    assert sorted(updated) == [rows[0].pk, rows[1].pk]
+    assert sorted(
+        AuditEntry.objects.filter(object_type="core.test").values_list("object_id", flat=True)
+    ) == ["3", "x1", "x2"]
+    assert sql.update_all([], ["object_id"]) == []

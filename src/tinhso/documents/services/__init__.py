@@ -16,6 +16,7 @@ from tinhso.documents.services.distribution import (
     recipient_mark_failed,
     recipient_mark_sent,
     recipient_status_update,
+    recipients_delivered,
 )
 from tinhso.documents.services.drafting import (
     RecipientSpec,
@@ -82,6 +83,7 @@ __all__ = [
     "recipient_mark_failed",
     "recipient_mark_sent",
     "recipient_status_update",
+    "recipients_delivered",
     "refuse",
     "register_classified",
     "register_incoming",

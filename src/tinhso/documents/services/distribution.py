@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -9,7 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tinhso.core import sql
-from tinhso.core.services import audit_record
+from tinhso.core.services import audit_entry, audit_record
 from tinhso.directory.permissions import Action as Permission
 from tinhso.documents import hooks
 from tinhso.documents.models import Document, Recipient
@@ -79,43 +80,84 @@ def _lock_line(recipient: Recipient) -> Recipient:
 _WAITING = (Status.QUEUED, Status.FAILED)
 
 
+# An exchange line's delivery outcome: (recipient line id, exchange reference, ok, error).
+Outcome = tuple[int, str, bool, str]
+
+
+def _outcome_audit(line: Recipient, actor: Any) -> Any:
+    if line.status == Status.SENT:
+        return audit_entry(action="document.recipient_sent", obj=line, actor=actor or "exchange")
+    return audit_entry(
+        action="document.recipient_failed", obj=line, actor=actor, data={"error": line.error}
+    )
+
+
+def _delivery_outcomes(
+    outcomes: Sequence[Outcome], *, at: datetime | None, actor: Any
+) -> dict[int, Recipient]:
+    """The exchange's outcomes written, in order, on the exchange lines that still wait for
+    one (queued or failed), each with its audit entry; the lines written, by id (a line
+    that no longer waits is left as it is). A few statements however many outcomes: one
+    conditional UPDATE of the delivery fields only (the line's content is frozen with the
+    document) for the lines sent and one for those failed, in the caller's transaction. The
+    outbox records every delivery through here."""
+    at = at or now()
+    waiting, params = sql.in_list("status", _WAITING)
+    where, where_params = f"channel = %s AND {waiting}", [Channel.EXCHANGE, *params]
+    written: dict[int, Recipient] = {}
+    pending = list(outcomes)
+    while pending:  # a line told twice is written in the order told: a round each time
+        seen: set[int] = set()
+        this_round: list[Outcome] = []
+        later: list[Outcome] = []
+        for outcome in pending:
+            (later if outcome[0] in seen else this_round).append(outcome)
+            seen.add(outcome[0])
+        sent = [
+            Recipient(pk=pk, status=Status.SENT, exchange_ref=ref, error="", status_at=at)
+            for pk, ref, ok, _error in this_round
+            if ok
+        ]
+        failed = [
+            Recipient(pk=pk, status=Status.FAILED, error=error[:2000], status_at=at)
+            for pk, _ref, ok, error in this_round
+            if not ok
+        ]
+        entries = []
+        for lines, fields in (
+            (sent, ["status", "exchange_ref", "error", "status_at"]),
+            (failed, ["status", "error", "status_at"]),
+        ):
+            updated = set(sql.update_all(lines, fields, where=where, params=where_params))
+            for line in lines:
+                if line.pk in updated:
+                    written[line.pk] = line
+                    entries.append(_outcome_audit(line, actor))
+        sql.insert(entries)
+        pending = later
+    return written
+
+
 def _delivery_outcome(
     recipient_id: int, *, ok: bool, exchange_ref: str, error: str, at: datetime | None, actor: Any
 ) -> Recipient | None:
-    """The exchange's outcome written on the exchange line `recipient_id` if it still waits
-    for one (queued or failed), with its audit entry; None when it does not (nothing
-    written). One conditional UPDATE of the delivery fields only (the line's content is
-    frozen with the document), in the caller's transaction: the outbox records every
-    delivery through here."""
-    line = Recipient(pk=recipient_id)
-    if ok:
-        line.status, line.exchange_ref, line.error = Status.SENT, exchange_ref, ""
-        fields = ["status", "exchange_ref", "error", "status_at"]
-    else:
-        line.status, line.error = Status.FAILED, error[:2000]
-        fields = ["status", "error", "status_at"]
-    line.status_at = at or now()
-    waiting, params = sql.in_list("status", _WAITING)
-    if not sql.update(
-        line, fields, where=f"channel = %s AND {waiting}", params=[Channel.EXCHANGE, *params]
-    ):
-        return None
-    if ok:
-        audit_record(action="document.recipient_sent", obj=line, actor=actor or "exchange")
-    else:
-        audit_record(
-            action="document.recipient_failed", obj=line, actor=actor, data={"error": error}
-        )
-    return line
+    """One outcome (`_delivery_outcomes`): the line written, or None when it no longer
+    waits for one."""
+    written = _delivery_outcomes([(recipient_id, exchange_ref, ok, error)], at=at, actor=actor)
+    return written.get(recipient_id)
+
+
+def recipients_delivered(outcomes: Sequence[Outcome]) -> list[int]:
+    """The exchange's delivery listener: its outcomes, in order, on the exchange lines that
+    wait for one; the ids of the lines written (a line that no longer waits, already
+    reported on, is left as it is)."""
+    return list(_delivery_outcomes(outcomes, at=None, actor=None))
 
 
 def recipient_delivered(*, recipient_id: int, exchange_ref: str, ok: bool, error: str) -> bool:
-    """The exchange's delivery listener: its outcome on an exchange line that waits for one;
-    False, nothing written, for a line that no longer waits (already reported on)."""
-    written = _delivery_outcome(
-        recipient_id, ok=ok, exchange_ref=exchange_ref, error=error, at=None, actor=None
-    )
-    return written is not None
+    """One outcome (`recipients_delivered`): False, nothing written, for a line that no
+    longer waits for one."""
+    return bool(recipients_delivered([(recipient_id, exchange_ref, ok, error)]))
 
 
 def _delivered_or_refuse(line: Recipient | None, recipient: Recipient) -> Recipient:

@@ -305,6 +305,34 @@ def test_exchange_reports_on_outside_recipients(org):
         services.recipient_status_update(recipient=line, code="99")
 
 
+def test_the_exchange_outcomes_of_a_batch_are_written_in_the_order_told(org):
+    """The outbox tells a batch at once: a line told twice (failed, then sent) ends sent,
+    with both audit entries; a line that does not wait is left; the ids written."""
+    distributed(org)
+    distributed(org)
+    first, second = exchange_queue().order_by("pk")
+    paper = first.document.recipients.get(channel="paper")
+    written = services.recipients_delivered(
+        [
+            (first.pk, "", False, "HTTP 503"),
+            (second.pk, "m-2", True, ""),
+            (paper.pk, "m-3", True, ""),
+            (first.pk, "m-1", True, ""),
+        ]
+    )
+    assert sorted(written) == sorted([first.pk, second.pk])
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, first.exchange_ref, first.error) == ("sent", "m-1", "")
+    assert (second.status, second.exchange_ref) == ("sent", "m-2")
+    actions = AuditEntry.objects.filter(
+        object_type="documents.recipient", object_id=str(first.pk)
+    ).values_list("action", flat=True)
+    assert sorted(actions) == ["document.recipient_failed", "document.recipient_sent"]
+    paper.refresh_from_db()
+    assert (paper.status, paper.exchange_ref) == ("paper", "")
+
+
 def test_the_exchange_outcome_is_written_once_on_a_waiting_line_only(org):
     distributed(org)
     line = exchange_queue().get()

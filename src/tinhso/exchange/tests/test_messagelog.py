@@ -151,7 +151,7 @@ def test_an_outcome_rolled_back_leaves_no_entry(handlers):
     local_organ(HERE)
     message = outbox.enqueue(package=document_package(sender=HERE, to=HERE), recipient_id=HERE)
 
-    def broken_listener(source_ref, message_id, ok, error):
+    def broken_listener(deliveries):
         raise RuntimeError("the documents app failed")
 
     registry.register_delivery_listener(broken_listener)

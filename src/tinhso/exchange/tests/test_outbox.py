@@ -7,11 +7,13 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from tinhso.exchange import edxml, node, outbox, registry
-from tinhso.exchange.models import InboxMessage, OutboxMessage, Peer
+from tinhso.core.models import AuditEntry
+from tinhso.exchange import edxml, messagelog, node, outbox, registry
+from tinhso.exchange.models import InboxMessage, MessageLog, OutboxMessage, Peer
 from tinhso.exchange.tests.nodes import HERE, THERE, document_package, local_organ, make_peer
 
 pytestmark = pytest.mark.django_db
@@ -27,8 +29,8 @@ def recorded():
         seen["documents"].append((message_id, organ_ids))
         return {"incoming": [1]}
 
-    def on_delivery(source_ref, message_id, ok, error):
-        seen["deliveries"].append((source_ref, message_id, ok, error))
+    def on_delivery(deliveries):
+        seen["deliveries"].extend((d.source_ref, d.message_id, d.ok, d.error) for d in deliveries)
 
     registry.register_document_handler(on_document)
     registry.register_delivery_listener(on_delivery)
@@ -200,3 +202,96 @@ def test_a_round_never_attempts_a_claimed_message_past_its_lease(recorded, monke
     assert all(m.next_attempt_at > timezone.now() for m in states[1:])  # still leased
     after = timezone.now() + timedelta(seconds=outbox.lease_seconds() + 1)
     assert [m.pk for m in outbox.claim(limit=5, at=after)] == [m.pk for m in messages[1:]]
+
+
+def _claimed_batch(n: int, first: int = 1) -> list[OutboxMessage]:
+    """`n` messages to an organ of this node (made by `local_organ` first), claimed."""
+    for i in range(first, first + n):
+        message = outbox.enqueue(
+            package=document_package(sender=HERE, to=HERE, number=str(i)),
+            recipient_id=HERE,
+            source_ref=f"t:{i}",
+        )
+    assert message.pk
+    return outbox.claim(limit=n)
+
+
+def _sent(message: OutboxMessage) -> outbox.Attempt:
+    return outbox.Attempt(True, 0, answer={"code": 0, "message_id": str(message.message_id)})
+
+
+def test_a_batch_of_outcomes_is_recorded_by_a_few_statements_however_many(recorded):
+    """The worker records a claimed batch together: its rows, their message-log entries in
+    order, the audit entries and one call of each delivery listener, in one transaction."""
+    local_organ(HERE)
+    counts = []
+    for first, size in ((1, 2), (3, 6)):
+        claimed = _claimed_batch(size, first)
+        with CaptureQueriesContext(connection) as queries:
+            outbox.record([(m, _sent(m)) for m in claimed])
+        counts.append(len(queries.captured_queries))
+    assert counts[0] == counts[1]
+    claimed = _claimed_batch(3, 9)
+    recorded["deliveries"].clear()
+    outbox.record([(m, _sent(m)) for m in claimed])
+    assert [d[0] for d in recorded["deliveries"]] == ["t:9", "t:10", "t:11"]
+    entries = list(MessageLog.objects.filter(direction="sent").order_by("seq"))[-3:]
+    assert [e.message_id for e in entries] == [m.message_id for m in claimed]
+    assert [e.seq for e in entries] == [entries[0].seq, entries[0].seq + 1, entries[0].seq + 2]
+    assert messagelog.verify().ok
+    assert AuditEntry.objects.filter(action="exchange.sent").count() == 2 + 6 + 3
+
+
+def test_a_batch_records_each_outcome_as_its_own(recorded, settings):
+    """Sent, failed with a retry, dead at once (a permanent refusal), and one another worker
+    finished meanwhile (left as it is, logged once)."""
+    local_organ(HERE)
+    sent, retried, refused, finished = _claimed_batch(4)
+    OutboxMessage.objects.filter(pk=finished.pk).update(state="sent", attempts=1)
+    outbox.record(
+        [
+            (sent, _sent(sent)),
+            (retried, outbox.Attempt(False, 20, "HTTP 503")),
+            (refused, outbox.Attempt(False, 15, "bad signature")),
+            (finished, _sent(finished)),
+        ]
+    )
+    rows = {m.pk: m for m in OutboxMessage.objects.all()}
+    assert [(rows[m.pk].state, rows[m.pk].attempts) for m in (sent, retried, refused)] == [
+        ("sent", 1),
+        ("failed", 1),
+        ("dead", 1),
+    ]
+    assert (rows[retried.pk].last_code, rows[retried.pk].last_error) == (20, "HTTP 503")
+    assert rows[retried.pk].next_attempt_at > timezone.now()
+    assert (rows[finished.pk].state, rows[finished.pk].attempts) == ("sent", 1)
+    logged = MessageLog.objects.filter(direction="sent").values_list("message_id", flat=True)
+    assert list(logged) == [sent.message_id]
+    assert [(d[0], d[2]) for d in recorded["deliveries"]] == [
+        ("t:1", True),
+        ("t:2", False),
+        ("t:3", False),
+    ]
+
+
+def test_a_listener_failing_on_one_message_holds_back_no_other_of_its_batch(recorded):
+    """The batch's transaction fails, and each outcome is recorded again on its own: the
+    others are recorded, the failing one stays claimed (due again when its lease ends) and
+    its error is raised."""
+    local_organ(HERE)
+    claimed = _claimed_batch(3)
+
+    def fails_on_the_second(deliveries):
+        if any(d.source_ref == "t:2" for d in deliveries):
+            raise RuntimeError("the documents app failed")
+
+    registry.register_delivery_listener(fails_on_the_second)
+    try:
+        with pytest.raises(RuntimeError, match="documents app"):
+            outbox.record([(m, _sent(m)) for m in claimed])
+    finally:
+        registry.unregister_delivery_listener(fails_on_the_second)
+    states = [OutboxMessage.objects.get(pk=m.pk).state for m in claimed]
+    assert states == ["sent", "pending", "sent"]
+    assert MessageLog.objects.filter(direction="sent").count() == 2
+    assert messagelog.verify().ok
