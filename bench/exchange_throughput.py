@@ -372,12 +372,15 @@ def start_appliers(env2: dict[str, str], workers: int, stop: Path) -> list[Any]:
     (`applying.apply_due` in a loop, as `tinhso exchange send` runs it), until nothing is
     due and the file `stop` exists."""
     command = [soak.PYTHON, "-c", APPLY_LOOP, str(stop)]
-    return [
-        subprocess.Popen(
-            command, env=env2, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
-        )
-        for _ in range(workers)
-    ]
+    processes = []
+    for index in range(workers):
+        # Their output goes to a file beside `stop`, never a pipe: a worker logging more
+        # than a pipe holds would block, holding its locks, until the pipe was read.
+        with (stop.parent / f"applier-{index}.log").open("wb") as log:
+            processes.append(
+                subprocess.Popen(command, env=env2, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+            )
+    return processes
 
 
 def wait_appliers(
@@ -388,7 +391,10 @@ def wait_appliers(
     import psycopg
 
     stop.touch()
-    outputs = [p.communicate(timeout=timeout)[0].decode().strip() for p in processes]
+    for process in processes:
+        process.wait(timeout=timeout)
+    logs = [stop.parent / f"applier-{index}.log" for index in range(len(processes))]
+    outputs = [log.read_text(errors="replace").strip() for log in logs]
     with psycopg.connect(env2["DATABASE_URL"]) as connection:
         rows = connection.execute(
             "SELECT message_id, applied_at FROM exchange_inboxmessage "
@@ -631,9 +637,10 @@ def run(args: argparse.Namespace) -> int:
             )
             spent = cpu_spent(cpu_before, cpu_by_role({}), args.packages)
             print(f"  CPU per package applied, ms: {spent.replace('ended children', 'appliers')}")
+            said = " | ".join(o.splitlines()[-1] if o else "" for o in applied["outputs"])
             print(
                 f"application: {applied['applied']} applied, {applied['rate']:.1f}/s over "
-                f"{applied['seconds']:.1f} s; workers said: {' | '.join(applied['outputs'])}"
+                f"{applied['seconds']:.1f} s; workers said: {said}"
             )
         bare_rate = statistics.median([before["rate"], after["rate"]])
         bare_p95 = statistics.median([before["p95"], after["p95"]])

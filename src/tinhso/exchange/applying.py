@@ -8,7 +8,8 @@ not the incoming document, its file, its index entry and the status written back
   a lease on its next attempt), so several workers share the inbox, and a worker that dies
   leaves its rows due again when the lease ends.
 - The handler runs in a savepoint of the transaction that records the outcome under the
-  row's lock: applied (the result kept on the row), or nothing of it kept.
+  row's lock: applied (the result kept on the row), or nothing of it kept. One row per
+  transaction (`apply_one` says why not a batch).
 - A handler's refusal (`registry.Refused`) is final: the row is `refused` with the LGSP code,
   a `refused` entry goes to the message log, and the sender is told by a status package from
   each local recipient: 02 (refused, the code and reason as its description) for a new or
@@ -32,7 +33,7 @@ from django.utils import timezone
 
 from tinhso.core import sql
 from tinhso.core.services import audit_record
-from tinhso.exchange import edxml, messagelog, outbox, registry
+from tinhso.exchange import edxml, messagelog, outbox, queues, registry
 from tinhso.exchange.edxml import BusinessDocType, DocumentPackage, ErrorCode, StatusCode
 from tinhso.exchange.inbox import Answer, receive
 from tinhso.exchange.models import InboxMessage, MessageLog, Peer
@@ -57,7 +58,7 @@ def claim(*, limit: int = 1, at: datetime | None = None) -> list[InboxMessage]:
     """Take up to `limit` due rows for this worker, their next attempt moved a lease ahead
     (`LEASE_SECONDS`), rows being claimed by another worker skipped. A lease only spares
     work: a row another worker applies meanwhile is found applied under its lock and left."""
-    return outbox.lease(due(at).only("pk"), limit=limit, seconds=LEASE_SECONDS)
+    return queues.lease(due(at).only("pk"), limit=limit, seconds=LEASE_SECONDS)
 
 
 def _handle(package: edxml.Package, message_id: str, local: list[str]) -> dict[str, Any]:
@@ -101,12 +102,13 @@ def tell_refusal(package: edxml.Package, local: list[str], refusal: registry.Ref
 
 def _refused(
     row: InboxMessage, package: edxml.Package, local: list[str], refusal: registry.Refused
-) -> None:
+) -> MessageLog:
+    """Set `row` refused, tell the sender, and return its `refused` log entry, to append."""
     row.state, row.next_attempt_at = State.REFUSED, None
     row.applied_at = timezone.now()
     told = tell_refusal(package, local, refusal)
     row.result = {"code": int(refusal.code), "message": refusal.message, "told": told}
-    messagelog.append(
+    return messagelog.entry(
         direction=messagelog.Direction.REFUSED,
         message_id=row.message_id,
         kind=row.kind,
@@ -121,17 +123,12 @@ def _refused(
     )
 
 
-@transaction.atomic
-def apply_one(pk: int, *, max_attempts: int | None = None) -> InboxMessage:
-    """Apply the inbox row `pk` once, under its lock, and record the outcome. A row already
-    applied, refused or dead is returned as it is."""
-    # Fixed SQL for the row, its bytes and its outcome: every package received passes here.
-    row = sql.locked(InboxMessage, pk)
-    if row is None:
-        raise InboxMessage.DoesNotExist(pk)
-    if row.state not in (State.ACCEPTED, State.FAILED):
-        return row
+def _apply(row: InboxMessage, *, max_attempts: int, refusals: list[MessageLog]) -> None:
+    """Apply `row` (locked, due): its package read back from the log, its handler in a
+    savepoint; the outcome set on the row, not yet written; a refusal's log entry added to
+    `refusals`."""
     row.attempts += 1
+    # Fixed SQL: every package received passes here. One package at a time (up to 64 MiB).
     entry = sql.fetch_one(
         f"SELECT data FROM {sql.table(MessageLog)} WHERE seq = %s",  # noqa: S608 (our name)
         [row.log_seq],
@@ -145,16 +142,30 @@ def apply_one(pk: int, *, max_attempts: int | None = None) -> InboxMessage:
         with transaction.atomic():
             result = _handle(package, str(row.message_id), local)
     except registry.Refused as refusal:
-        _refused(row, package, local, refusal)
+        refusals.append(_refused(row, package, local, refusal))
     except Exception as error:
         logger.exception("exchange: applying %s failed", row.message_id)
         row.last_error = f"{type(error).__name__}: {error}"[:2000]
-        outbox.retry_or_give_up(
-            row, max_attempts=max_attempts or settings.EXCHANGE_MAX_ATTEMPTS, now=timezone.now()
-        )
+        queues.retry_or_give_up(row, max_attempts=max_attempts, now=timezone.now())
     else:
         row.state, row.next_attempt_at, row.last_error = State.APPLIED, None, ""
         row.applied_at, row.result = timezone.now(), {"code": 0, **result}
+
+
+@transaction.atomic
+def apply_one(pk: int, *, max_attempts: int | None = None) -> InboxMessage:
+    """Apply the inbox row `pk` once, under its lock, and record the outcome, in one
+    transaction of its own: a batch in one transaction would hold the rows its handlers
+    share with other workers' (the extracted text of an attachment sent to several organs)
+    for the whole batch, and workers would deadlock on them (seen in session 12). A row
+    already applied, refused or dead is returned as it is."""
+    row = sql.locked(InboxMessage, pk)  # fixed SQL: every package received passes here
+    if row is None:
+        raise InboxMessage.DoesNotExist(pk)
+    if row.state not in (State.ACCEPTED, State.FAILED):
+        return row
+    refusals: list[MessageLog] = []
+    _apply(row, max_attempts=max_attempts or settings.EXCHANGE_MAX_ATTEMPTS, refusals=refusals)
     sql.update(row, _OUTCOME_FIELDS)
     audit_record(
         action=f"exchange.{row.state}",
@@ -162,6 +173,7 @@ def apply_one(pk: int, *, max_attempts: int | None = None) -> InboxMessage:
         actor="exchange",
         data={"attempts": row.attempts, **row.result, "error": row.last_error[:500]},
     )
+    messagelog.append_all(refusals)  # the log head's lock, last: held until the commit
     return row
 
 
@@ -181,9 +193,9 @@ def apply_due(*, limit: int = 500, batch: int = 10) -> dict[str, int]:
     time. What is accepted during the round, or fails in it, waits for the next round (a
     claimed or failed row's next attempt lies after the round's start). Counts by outcome."""
     started = timezone.now()
-    counts = outbox.work_through(
+    counts = queues.work_through(
         lambda n: claim(limit=n, at=started),
-        outbox.one_by_one(lambda row: apply_one(row.pk)),
+        queues.one_by_one(lambda row: apply_one(row.pk)),
         limit=limit,
         batch=batch,
         window=LEASE_SECONDS / 2,
@@ -195,6 +207,6 @@ def apply_due(*, limit: int = 500, batch: int = 10) -> dict[str, int]:
 def replay(*, row: InboxMessage, actor: Any = None) -> InboxMessage:
     """Put a dead (or failed) inbox row back for an attempt now, attempts reset. Raises
     ValueError for a row that was applied, refused or is waiting already."""
-    return outbox.requeue(
+    return queues.requeue(
         row, waiting=State.ACCEPTED, action="exchange.apply_replay", actor=actor or "exchange"
     )

@@ -10,27 +10,27 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import random
 import time
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from math import inf
-from typing import Any, TypeVar
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Q
 from django.utils import timezone
 
 from tinhso.core import sql
 from tinhso.core.services import audit_entry, audit_record
-from tinhso.exchange import edxml, messagelog, node, registry
+from tinhso.exchange import edxml, messagelog, node, queues, registry
 from tinhso.exchange.edxml import DocumentPackage, ErrorCode, Package, StatusPackage
 from tinhso.exchange.models import OutboxMessage
+from tinhso.exchange.queues import together_or_each
 
 logger = logging.getLogger("tinhso.exchange")
 
@@ -118,14 +118,6 @@ def enqueue(*, package: Package, recipient_id: str, source_ref: str = "") -> Out
     return message
 
 
-def backoff(attempts: int, *, base: float | None = None, rng: random.Random | None = None) -> float:
-    """Seconds before the next attempt after `attempts` failures: base · 2^(n-1), capped at a
-    day, with full jitter on the upper half (so that retries of a peer that was down spread)."""
-    base = settings.EXCHANGE_RETRY_BASE_SECONDS if base is None else base
-    ceiling = min(base * 2 ** max(attempts - 1, 0), 24 * 3600.0)
-    return ceiling / 2 + (rng or random).uniform(0, ceiling / 2)
-
-
 @dataclass(frozen=True)
 class Attempt:
     ok: bool
@@ -204,16 +196,6 @@ def _notify(done: Sequence[tuple[OutboxMessage, Attempt]]) -> None:
             listener(deliveries)
 
 
-def retry_or_give_up(row: Any, *, max_attempts: int, now: datetime, final: bool = False) -> None:
-    """After a failed attempt of a row of one of the node's queues (outbox, inbox): dead
-    (`final`, or its attempts used up), else failed with its next attempt after `backoff`."""
-    if final or row.attempts >= max_attempts:
-        row.state, row.next_attempt_at = "dead", None
-    else:
-        row.state = "failed"
-        row.next_attempt_at = now + timedelta(seconds=backoff(row.attempts))
-
-
 # What recording an outcome changes on the row: never the signed bytes, which stay as they
 # were enqueued (and are neither read again nor written back here).
 _OUTCOME_FIELDS = ("state", "attempts", "sent_at", "next_attempt_at", "last_error", "last_code")
@@ -226,7 +208,7 @@ def _outcome(message: OutboxMessage, result: Attempt, *, max_attempts: int, now:
         message.last_error, message.last_code = "", 0
     else:
         message.last_error, message.last_code = result.error[:2000], result.code
-        retry_or_give_up(
+        queues.retry_or_give_up(
             message, max_attempts=max_attempts, now=now, final=result.code in PERMANENT
         )
 
@@ -237,8 +219,8 @@ def _record(done: Sequence[tuple[OutboxMessage, Attempt]], *, max_attempts: int)
     again nor written back), in one transaction: their rows locked (in id order) and their
     states read again first, since a worker whose lease ran out may have been overtaken
     (a message another worker finished meanwhile is left as it is); then one update of
-    the rows, the message-log entries of those sent, the audit entries and the delivery
-    listeners. Fixed SQL throughout, a few statements however many messages: every
+    the rows, the audit entries, the delivery listeners and, last, the message-log
+    entries of those sent. Fixed SQL throughout, a few statements however many messages: every
     message sent passes here (bench/README.md §8)."""
     db = transaction.get_connection()
     lock = " FOR UPDATE" if db.features.has_select_for_update else ""
@@ -264,14 +246,6 @@ def _record(done: Sequence[tuple[OutboxMessage, Attempt]], *, max_attempts: int)
     if not changed:
         return
     sql.update_all([message for message, _ in changed], _OUTCOME_FIELDS)
-    # Logged in this transaction: a rolled-back outcome leaves no entry.
-    messagelog.append_all(
-        [
-            messagelog.sent_entry(message, result.answer, size=len(message.data))
-            for message, result in changed
-            if result.ok
-        ]
-    )
     sql.insert(
         [
             audit_entry(
@@ -288,35 +262,31 @@ def _record(done: Sequence[tuple[OutboxMessage, Attempt]], *, max_attempts: int)
         ]
     )
     _notify(changed)
+    # Logged in this transaction (a rolled-back outcome leaves no entry), and last: the
+    # log head's lock, which every package sent or received takes, is held only to the commit.
+    messagelog.append_all(
+        [
+            messagelog.sent_entry(message, result.answer, size=len(message.data))
+            for message, result in changed
+            if result.ok
+        ]
+    )
 
 
 def record(
     done: Sequence[tuple[OutboxMessage, Attempt]], *, max_attempts: int | None = None
 ) -> list[OutboxMessage]:
     """Record the results `done` of attempts on claimed messages (`_record`), all in one
-    transaction; if that fails (a listener's error, a deadlock), each again in its own, so
-    that one message's failure holds back no other (the first error is raised after them:
-    a message whose outcome could not be recorded comes due again when its lease ends,
-    and is sent again, which its receiver acknowledges as a repeat)."""
+    transaction, or each in its own if that fails (`queues.together_or_each`): a message
+    whose outcome could not be recorded comes due again when its lease ends, and is sent
+    again, which its receiver acknowledges as a repeat."""
     limit = max_attempts or settings.EXCHANGE_MAX_ATTEMPTS
-    if not done:
-        return []
-    if len(done) == 1:
-        _record(done, max_attempts=limit)
-        return [done[0][0]]
-    try:
-        _record(done, max_attempts=limit)
-    except Exception:
-        logger.exception("exchange: recording %d outcomes together failed; one by one", len(done))
-        failure: Exception | None = None
-        for one in done:
-            try:
-                _record([one], max_attempts=limit)
-            except Exception as error:
-                failure = failure or error
-        if failure is not None:
-            raise failure from None
-    return [message for message, _ in done]
+
+    def run(some: Sequence[tuple[OutboxMessage, Attempt]]) -> list[OutboxMessage]:
+        _record(some, max_attempts=limit)
+        return [message for message, _ in some]
+
+    return together_or_each(run, done, what="recording outcomes")
 
 
 def due(at: datetime | None = None) -> Any:
@@ -371,65 +341,7 @@ def claim(*, limit: int = 1, at: datetime | None = None) -> list[OutboxMessage]:
     serialises writers anyway. Several workers thus share one outbox without sending a
     message twice (the receiver would acknowledge a repeat, at the cost of a second
     delivery)."""
-    return lease(due(at), limit=limit, seconds=lease_seconds())
-
-
-Row = TypeVar("Row", bound=Model)
-
-
-def lease(rows: QuerySet[Row], *, limit: int, seconds: float) -> list[Row]:
-    """The first `limit` of `rows` (due rows of one of the node's queues), their next attempt
-    moved `seconds` ahead in one transaction; rows another worker is taking at the same
-    moment are skipped, never waited for (SKIP LOCKED; SQLite serialises writers anyway)."""
-    with transaction.atomic():
-        taken = list(rows.select_for_update(skip_locked=True)[:limit])
-        if taken:
-            until = timezone.now() + timedelta(seconds=seconds)
-            rows.model._default_manager.filter(pk__in=[r.pk for r in taken]).update(
-                next_attempt_at=until
-            )
-    return taken
-
-
-def one_by_one(act: Callable[[Row], Row]) -> Callable[[list[Row], float], list[Row]]:
-    """A `work_through` action that acts on each row in its own turn (`act`), none starting
-    after the monotonic clock's deadline."""
-
-    def act_on(rows: list[Row], until: float) -> list[Row]:
-        acted = []
-        for row in rows:
-            if time.monotonic() > until:
-                break
-            acted.append(act(row))
-        return acted
-
-    return act_on
-
-
-def work_through(
-    claim: Callable[[int], list[Row]],
-    act: Callable[[list[Row], float], list[Row]],
-    *,
-    limit: int,
-    batch: int,
-    window: float,
-) -> dict[str, int]:
-    """A worker's round over one of the node's queues: take rows `batch` at a time
-    (`claim(n)`, each a lease) and `act(rows, until)` on them, up to `limit`; `act` starts
-    nothing after `until`, `window` seconds after its batch was taken, so that none
-    outlasts the lease (the rest come due again when it ends, for whichever worker takes
-    them), and returns the rows it acted on. Counts by the state it leaves them in."""
-    counts: dict[str, int] = {}
-    done = 0
-    while done < limit:
-        taken = claim(min(batch, limit - done))
-        if not taken:
-            break
-        for row in act(taken, time.monotonic() + window):
-            state = str(row.state)  # type: ignore[attr-defined]
-            counts[state] = counts.get(state, 0) + 1
-            done += 1
-    return counts
+    return queues.lease(due(at), limit=limit, seconds=lease_seconds())
 
 
 def send_due(*, limit: int = 500, batch: int = 10) -> dict[str, int]:
@@ -441,7 +353,7 @@ def send_due(*, limit: int = 500, batch: int = 10) -> dict[str, int]:
     started = timezone.now()
     # No attempt starts that could outlast the lease (its HTTP timeout and 10 s): at most
     # 5 s after the batch was taken, leaving a margin for recording.
-    counts = work_through(
+    counts = queues.work_through(
         lambda n: claim(limit=n, at=started),
         lambda rows, until: send(rows, until=until),
         limit=limit,
@@ -451,24 +363,10 @@ def send_due(*, limit: int = 500, batch: int = 10) -> dict[str, int]:
     return {str(s): counts.get(str(s), 0) for s in (State.SENT, State.FAILED, State.DEAD)}
 
 
-@transaction.atomic
-def requeue(row: Row, *, waiting: str, action: str, actor: Any, what: str = "message") -> Row:
-    """Put a dead (or failed) row of one of the node's queues (outbox, inbox, national
-    pushes) back in the `waiting` state for an attempt now, attempts reset, audited as
-    `action`. Raises ValueError for a row in any other state."""
-    locked: Any = type(row)._default_manager.select_for_update().get(pk=row.pk)
-    if locked.state not in ("dead", "failed"):
-        raise ValueError(f"{what} {locked.message_id} is {locked.state}, not dead or failed")
-    locked.state, locked.attempts, locked.next_attempt_at = waiting, 0, timezone.now()
-    locked.save(update_fields=["state", "attempts", "next_attempt_at"])
-    audit_record(action=action, obj=locked, actor=actor)
-    return locked  # type: ignore[no-any-return]
-
-
 def replay(*, message: OutboxMessage, actor: Any = None) -> OutboxMessage:
     """Put a dead (or failed) message back in the queue for an attempt now, attempts reset.
     Raises ValueError for a message that was sent or is pending."""
-    return requeue(
+    return queues.requeue(
         message, waiting=State.PENDING, action="exchange.replay", actor=actor or "exchange"
     )
 

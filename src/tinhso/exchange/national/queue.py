@@ -24,7 +24,7 @@ from tinhso.core.services import audit_record
 from tinhso.exchange.national import protocol
 from tinhso.exchange.national.models import NationalPush
 from tinhso.exchange.national.portal import Portal, PushResult, portal
-from tinhso.exchange.outbox import backoff, requeue
+from tinhso.exchange.queues import backoff, requeue
 
 logger = logging.getLogger("tinhso.exchange.national")
 

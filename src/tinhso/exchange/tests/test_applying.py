@@ -214,3 +214,35 @@ def test_rows_received_before_the_upgrade_count_as_applied():
     assert (row.state, row.attempts, row.log_seq, row.result) == (State.APPLIED, 0, None, {"a": 1})
     assert not applying.due().exists()
     assert InboxMessage._meta.get_field("state").default == State.ACCEPTED
+
+
+def test_a_round_keeps_each_rows_outcome_apart(client, peer, calls, stranger):
+    """One claimed batch, each row in its own transaction: one applied, one failing (its
+    half-written work rolled back, retried later), one refused (told to its sender, its log
+    entry appended last, the chain sound)."""
+
+    def handler(package, message_id, organ_ids):
+        number = package.header.code.number
+        if number == "2":
+            InboxMessage.objects.update(result={"half": "written"})
+            raise RuntimeError("database gone")
+        if number == "3":
+            raise registry.Refused(ErrorCode.FILE_PROCESSING, "the attachment is not a PDF")
+        return {"incoming": [int(number)]}
+
+    registry.register_document_handler(handler)
+    rows = [accept(client, document_package(number=str(n)), stranger) for n in (1, 2, 3)]
+    assert applying.apply_due(batch=3) == {"applied": 1, "refused": 1, "failed": 1, "dead": 0}
+    after = {r.pk: r for r in InboxMessage.objects.all()}
+    assert [(after[r.pk].state, after[r.pk].attempts) for r in rows] == [
+        (State.APPLIED, 1),
+        (State.FAILED, 1),
+        (State.REFUSED, 1),
+    ]
+    assert after[rows[0].pk].result == {"code": 0, "incoming": [1]}
+    assert after[rows[1].pk].result == {}
+    assert "database gone" in after[rows[1].pk].last_error
+    refused = MessageLog.objects.get(direction="refused")
+    assert refused.message_id == rows[2].message_id and refused.code == 21
+    assert OutboxMessage.objects.filter(kind="status").count() == 1  # 02 to the sender
+    assert messagelog.verify().ok

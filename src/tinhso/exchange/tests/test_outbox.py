@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tinhso.core.models import AuditEntry
-from tinhso.exchange import edxml, messagelog, node, outbox, registry
+from tinhso.exchange import edxml, messagelog, node, outbox, queues, registry
 from tinhso.exchange.models import InboxMessage, MessageLog, OutboxMessage, Peer
 from tinhso.exchange.tests.nodes import HERE, THERE, document_package, local_organ, make_peer
 
@@ -43,7 +43,7 @@ def test_backoff_doubles_with_jitter_and_is_capped():
     rng = random.Random(7)
     for attempts, ceiling in ((1, 30), (2, 60), (3, 120), (8, 3840), (30, 86400)):
         for _ in range(20):
-            wait = outbox.backoff(attempts, base=30, rng=rng)
+            wait = queues.backoff(attempts, base=30, rng=rng)
             assert ceiling / 2 <= wait <= ceiling
 
 
