@@ -114,13 +114,12 @@ def entry(
     detail: str = "",
     package_in: str = Where.NONE,
 ) -> MessageLog:
-    """An entry not yet in the chain (no sequence number or hashes yet), for `append_all`.
-    With `data` the package's hash and size are computed from it, and with `package_in`
-    "log" the bytes are kept in the entry."""
+    """An entry not yet in the chain: its time, sequence number and hashes are set when
+    `append_all` appends it. With `data` the package's hash and size are computed from it,
+    and with `package_in` "log" the bytes are kept in the entry."""
     if data is not None:
         package_sha256, size = hashlib.sha256(data).hexdigest(), len(data)
     return MessageLog(
-        at=timezone.now(),
         direction=direction,
         message_id=uuid.UUID(str(message_id)) if message_id else None,
         kind=kind,
@@ -147,8 +146,9 @@ def append_all(entries: Sequence[MessageLog]) -> list[MessageLog]:
     # No savepoint of its own: a failure here fails the caller's transaction anyway.
     with transaction.atomic(savepoint=False):
         head = _lock_head()
+        now = timezone.now()  # under the lock: the entries' times follow their order
         for new in entries:
-            new.seq, new.prev_hash = head.last_seq + 1, head.last_hash
+            new.at, new.seq, new.prev_hash = now, head.last_seq + 1, head.last_hash
             new.chain_hash = chain_hash(head.last_hash, new)
             head.last_seq, head.last_hash = new.seq, new.chain_hash
         sql.insert(entries)  # their pks are not read
