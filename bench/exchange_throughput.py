@@ -28,7 +28,8 @@ Measured, in two phases:
 2. Application: --appliers processes of node 2's apply worker (`tinhso exchange apply`)
    turn every accepted package into an incoming document with its file, index entry and
    history, and write status 01 to node 2's outbox (not sent: one direction is measured).
-   Figure: packages applied per second, from the rows' first to last application time.
+   Figure: packages applied per second, from the rows' first to last application time;
+   their CPU per package leaves out each worker's start (Django's set-up), which it prints.
 
 Baseline in the same run: the very same bodies POSTed with the same X-API-Key header by as
 many client processes (one connection per request, as urllib does for the senders) to a bare
@@ -55,6 +56,7 @@ import multiprocessing
 import os
 import pstats
 import random
+import re
 import shutil
 import signal
 import statistics
@@ -355,6 +357,7 @@ import pathlib, sys, time
 import django
 django.setup()
 from tinhso.exchange import applying
+started = time.process_time()  # CPU spent starting (Python, Django, imports), not applying
 stop, applied = pathlib.Path(sys.argv[1]), 0
 while True:
     counts = applying.apply_due(limit=100_000)
@@ -363,8 +366,14 @@ while True:
         if stop.exists():
             break
         time.sleep(0.05)
-print(f"{applied} applied")
+print(f"{applied} applied, {started:.3f} s of CPU to start")
 """
+
+
+def startup_cpu(outputs: list[str]) -> float:
+    """The CPU seconds the apply workers spent starting, as their last lines say."""
+    found = [re.search(r"([0-9.]+) s of CPU to start", o) for o in outputs]
+    return sum(float(m.group(1)) for m in found if m)
 
 
 def start_appliers(env2: dict[str, str], workers: int, stop: Path) -> list[Any]:
@@ -605,8 +614,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"delivery: {figures['sent']} sent of {figures['attempts']} attempts, {fmt(figures)}")
         if appliers:
             applied = wait_appliers(appliers, stop_file, env2, args.timeout)
-            spent = cpu_spent(cpu_before, cpu_by_role(roles), args.packages)
-            ended = "node 1 senders and node 2 appliers"
+            cpu_end = cpu_by_role(roles)
+            cpu_end["ended children"] -= startup_cpu(applied["outputs"])
+            spent = cpu_spent(cpu_before, cpu_end, args.packages)
+            ended = "node 1 senders and node 2 appliers (their start left out)"
             print(f"  CPU per package, ms: {spent.replace('ended children', ended)}")
             done = max(applied["at"].values()) - figures["first"]
             waits = [
@@ -635,8 +646,13 @@ def run(args: argparse.Namespace) -> int:
             applied = wait_appliers(
                 start_appliers(env2, args.appliers, stop_file), stop_file, env2, args.timeout
             )
-            spent = cpu_spent(cpu_before, cpu_by_role({}), args.packages)
-            print(f"  CPU per package applied, ms: {spent.replace('ended children', 'appliers')}")
+            cpu_after = cpu_by_role({})
+            cpu_after["ended children"] -= startup_cpu(applied["outputs"])
+            spent = cpu_spent(cpu_before, cpu_after, args.packages)
+            print(
+                f"  CPU per package applied, ms: {spent.replace('ended children', 'appliers')}"
+                " (the appliers' start left out)"
+            )
             said = " | ".join(o.splitlines()[-1] if o else "" for o in applied["outputs"])
             print(
                 f"application: {applied['applied']} applied, {applied['rate']:.1f}/s over "
