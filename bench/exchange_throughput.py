@@ -64,6 +64,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -423,16 +424,17 @@ def wait_appliers(
 # --- the baseline load ----------------------------------------------------------------------
 
 
-def post_bodies(port: int, key: str, bodies: list[bytes], results: Any) -> None:
-    """One baseline client: POST each body, one connection per request, as urllib does."""
+def post_bodies(port: int, key: str, bodies: list[tuple[bytes, str]], results: Any) -> None:
+    """One baseline client: POST each (body, content type), one connection per request, as
+    urllib does."""
     timings: list[tuple[float, float, int]] = []
-    for body in bodies:
+    for body, content_type in bodies:
         started = time.time()
         request = urllib.request.Request(
             f"http://127.0.0.1:{port}{BARE_PATH}",
             data=body,
             method="POST",
-            headers={"Content-Type": "application/xml", "X-API-Key": key},
+            headers={"Content-Type": content_type, "X-API-Key": key},
         )
         try:
             with urllib.request.urlopen(request, timeout=30) as answer:
@@ -444,7 +446,10 @@ def post_bodies(port: int, key: str, bodies: list[bytes], results: Any) -> None:
     results.put(timings)
 
 
-def baseline(port: int, key: str, bodies: list[bytes], clients: int) -> dict[str, Any]:
+def baseline(
+    port: int, key: str, bodies: list[tuple[bytes, str]], clients: int, per_body: int = 1
+) -> dict[str, Any]:
+    """The bare server's rate in packages/s (`per_body` packages in each body)."""
     context = multiprocessing.get_context("fork")
     results = context.Queue()
     shares = [bodies[i::clients] for i in range(clients)]
@@ -459,8 +464,29 @@ def baseline(port: int, key: str, bodies: list[bytes], clients: int) -> dict[str
     ok = [t for t in timings if t[2] == 200]
     figures = latency_figures([end - start for start, end, _s in ok])
     span = max(end for _s, end, _x in timings) - min(start for start, _e, _x in timings)
-    figures.update(rate=len(ok) / span, errors=len(timings) - len(ok), seconds=span)
+    figures.update(rate=len(ok) * per_body / span, errors=len(timings) - len(ok), seconds=span)
     return figures
+
+
+def warm_up(port: int, workers: int) -> int:
+    """Requests to a fresh gunicorn until each of its workers has served some (its URLconf,
+    the API and the inbox's authentication loaded), so that no worker's first requests fall
+    in the measured time, as they would not on a server that has been up. Nothing is
+    stored: the inbox answers 401 to a key nobody has. Returns how many were made."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def one(index: int) -> None:
+        path, data = ("/healthz", None) if index % 2 else ("/api/v1/exchange/inbox", b"<x/>")
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}{path}", data=data, headers={"X-API-Key": "warm-up"}
+        )
+        with contextlib.suppress(urllib.error.HTTPError):
+            urllib.request.urlopen(request, timeout=30).read()
+
+    count = 20 * workers
+    with ThreadPoolExecutor(2 * workers) as pool:
+        list(pool.map(one, range(count)))
+    return count
 
 
 # --- the checks -----------------------------------------------------------------------------
@@ -561,7 +587,7 @@ def run(args: argparse.Namespace) -> int:
     django.setup()
     from django.db import connections
 
-    from tinhso.exchange import node
+    from tinhso.exchange import node, transport
     from tinhso.exchange.models import OutboxMessage, Peer
 
     servers: list[subprocess.Popen[bytes]] = []
@@ -570,6 +596,13 @@ def run(args: argparse.Namespace) -> int:
         paired = soak.pair_nodes(env2, port1, port2)
         organs = sorted(paired["organ_ids"])
         print(f"node 2 serves {len(organs)} organs: {', '.join(organs)}")
+        if args.no_batch_inbox:
+            Peer.objects.filter(name="haugiang").update(batch_size=1)
+        per_post = Peer.objects.get(name="haugiang").batch_size
+        print(
+            f"node 1 posts {per_post} packages a request"
+            + (" to node 2's batch inbox" if per_post > 1 else "")
+        )
         print(f"filling node 1's outbox with {args.packages} packages…")
         fill = fill_outbox(args.packages, organs, args.attachment_kb, args.seed)
         bodies = [
@@ -579,6 +612,10 @@ def run(args: argparse.Namespace) -> int:
             .values_list("data", flat=True)
         ]
         key = node.peer_key(Peer.objects.get(name="haugiang"))
+        singles = [(body, "application/xml") for body in bodies]
+        batches = [
+            transport.multipart(bodies[i : i + per_post]) for i in range(0, len(bodies), per_post)
+        ]
         sizes = sorted(len(b) for b in bodies)
         print(
             f"  {len(bodies)} packages enqueued in {fill:.1f} s ({len(bodies) / fill:.0f}/s), "
@@ -598,8 +635,12 @@ def run(args: argparse.Namespace) -> int:
             )
         )
         print(f"node 2 on :{port2}, the bare view on :{port_bare} ({workers} sync workers each)")
-        before = baseline(port_bare, key, bodies, args.senders)
+        print(f"node 2 warmed up by {warm_up(port2, workers)} requests (nothing stored)")
+        before = baseline(port_bare, key, singles, args.senders)
         print(f"baseline before: {fmt(before)}, {before['errors']} errors")
+        if per_post > 1:
+            batch_before = baseline(port_bare, key, batches, args.senders, per_post)
+            print(f"  the same in batches of {per_post}: {fmt(batch_before)} (packages)")
         print(f"delivering with {args.senders} sender processes…")
         load = os.getloadavg()[0]
         roles = {"node 2 gunicorn": servers[0].pid}
@@ -637,8 +678,17 @@ def run(args: argparse.Namespace) -> int:
                 "ended children", "node 1 senders"
             )
             print(f"  CPU per package accepted, ms: {spent} (PostgreSQL: both nodes)")
-        after = baseline(port_bare, key, bodies, args.senders)
+        after = baseline(port_bare, key, singles, args.senders)
         print(f"baseline after: {fmt(after)}, {after['errors']} errors")
+        bare_batch = ""
+        if per_post > 1:
+            batch_after = baseline(port_bare, key, batches, args.senders, per_post)
+            print(f"  the same in batches of {per_post}: {fmt(batch_after)} (packages)")
+            batch_rate = statistics.median([batch_before["rate"], batch_after["rate"]])
+            bare_batch = (
+                f"; bare POST of the same batches {batch_rate:.0f} packages/s, ratio "
+                f"{figures['rate'] / batch_rate if batch_rate else 0.0:.3f}"
+            )
         if not appliers:
             print(f"applying on node 2 with {args.appliers} apply worker processes…")
             cpu_before = cpu_by_role({})
@@ -665,8 +715,8 @@ def run(args: argparse.Namespace) -> int:
             f"\nfigures: {figures['rate']:.1f} packages/s accepted, {applied['rate']:.1f}/s "
             f"applied, p95 send→ack "
             f"{figures['p95'] * 1000:.0f} ms; bare authenticated POST {bare_rate:.0f}/s, p95 "
-            f"{bare_p95 * 1000:.0f} ms; ratio {ratio:.3f}; load average during delivery "
-            f"{load:.2f}, after {os.getloadavg()[0]:.2f}"
+            f"{bare_p95 * 1000:.0f} ms; ratio {ratio:.3f}{bare_batch}; load average during "
+            f"delivery {load:.2f}, after {os.getloadavg()[0]:.2f}"
         )
         if figures["profile"]:
             print("\nprofile of sender 0 (cProfile):\n" + figures["profile"])
@@ -723,6 +773,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=900, help="seconds to deliver")
     parser.add_argument("--profile", action="store_true", help="cProfile sender 0")
     parser.add_argument("--keep", action="store_true", help="keep the databases and files")
+    parser.add_argument(
+        "--no-batch-inbox",
+        action="store_true",
+        help="node 1 posts one package a request, as to any LGSP peer (not node 2's batch inbox)",
+    )
     args = parser.parse_args(argv)
     if not (0 < args.packages <= 100_000 and 0 < args.senders <= 16):
         parser.error("--packages 1–100,000, --senders 1–16")

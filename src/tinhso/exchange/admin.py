@@ -11,7 +11,7 @@ from tinhso.exchange.models import InboxMessage, MessageLog, OutboxMessage, Peer
 
 @admin.register(Peer)
 class PeerAdmin(admin.ModelAdmin):
-    list_display = ["name", "title", "base_url", "active"]
+    list_display = ["name", "title", "base_url", "batch_size", "active"]
     list_filter = ["active"]
     search_fields = ["name", "title", "base_url"]
     readonly_fields = ["key_hash"]

@@ -5,8 +5,13 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+# The most packages one POST to /api/v1/exchange/inbox/batch may carry (a Tỉnh Số peer's
+# batch_size is at most this).
+BATCH_MAX_PACKAGES = 50
 
 
 def hash_key(raw_key: str) -> str:
@@ -27,6 +32,15 @@ class Peer(models.Model):
     certificate_pem = models.TextField(_("chứng thư ký gói tin (PEM)"))
     key_hash = models.CharField(_("băm khóa API của nút"), max_length=64, unique=True)
     active = models.BooleanField(_("đang hoạt động"), default=True)
+    batch_size = models.PositiveSmallIntegerField(
+        _("số gói tin mỗi lần gửi"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(BATCH_MAX_PACKAGES)],
+        help_text=_(
+            "1: mỗi gói tin một yêu cầu, như mọi nút LGSP. Lớn hơn 1: chỉ với nút Tỉnh Số, "
+            "gửi nhiều gói tin trong một yêu cầu tới /api/v1/exchange/inbox/batch."
+        ),
+    )
 
     class Meta:
         verbose_name = _("nút liên thông")

@@ -8,14 +8,10 @@ acknowledged with the first result). The bytes are signed once, at enqueue, and 
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import time
-import urllib.error
-import urllib.request
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from math import inf
 from typing import Any
@@ -27,16 +23,15 @@ from django.utils import timezone
 
 from tinhso.core import sql
 from tinhso.core.services import audit_entry, audit_record
-from tinhso.exchange import edxml, messagelog, node, queues, registry
+from tinhso.exchange import edxml, messagelog, node, queues, registry, transport
 from tinhso.exchange.edxml import DocumentPackage, ErrorCode, Package, StatusPackage
 from tinhso.exchange.models import OutboxMessage
 from tinhso.exchange.queues import together_or_each
+from tinhso.exchange.transport import Attempt
 
 logger = logging.getLogger("tinhso.exchange")
 
 State = OutboxMessage.State
-INBOX_PATH = "/api/v1/exchange/inbox"
-KEY_HEADER = "X-API-Key"
 # Refusals that no retry can change: the message goes to the dead letters at once (an
 # administrator fixes the cause, a peer's certificate or key, a route, and replays it).
 PERMANENT = {10, 15, 18, 19, 21, 22, 23}
@@ -118,46 +113,6 @@ def enqueue(*, package: Package, recipient_id: str, source_ref: str = "") -> Out
     return message
 
 
-@dataclass(frozen=True)
-class Attempt:
-    ok: bool
-    code: int
-    error: str = ""
-    answer: dict[str, Any] | None = None
-
-
-def _post(message: OutboxMessage) -> Attempt:
-    peer = message.peer
-    assert peer is not None
-    if not peer.base_url.startswith(("https://", "http://")):  # never file: or custom schemes
-        return Attempt(False, int(ErrorCode.SYSTEM_ERROR), f"bad peer URL {peer.base_url!r}")
-    request = urllib.request.Request(  # noqa: S310 (scheme checked above)
-        peer.base_url.rstrip("/") + INBOX_PATH,
-        data=bytes(message.data),
-        method="POST",
-        headers={
-            "Content-Type": "application/xml",
-            KEY_HEADER: node.peer_key(peer),
-            "X-Message-Id": str(message.message_id),
-        },
-    )
-    try:
-        timeout = settings.EXCHANGE_HTTP_TIMEOUT
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-            answer = json.loads(response.read() or b"{}")
-            return Attempt(True, int(answer.get("code", 0)), answer=answer)
-    except urllib.error.HTTPError as error:
-        try:
-            answer = json.loads(error.read() or b"{}")
-        except ValueError:
-            answer = {}
-        code = int(answer.get("code", ErrorCode.SYSTEM_ERROR))
-        detail = answer.get("detail") or answer.get("title") or str(error)
-        return Attempt(False, code, f"HTTP {error.code}, {code}: {detail}", answer)
-    except (OSError, ValueError) as error:  # refused, reset, timeout, TLS, bad JSON
-        return Attempt(False, int(ErrorCode.SYSTEM_ERROR), f"{type(error).__name__}: {error}")
-
-
 def _deliver_locally(message: OutboxMessage) -> Attempt:
     from tinhso.exchange.applying import receive_and_apply
 
@@ -167,9 +122,9 @@ def _deliver_locally(message: OutboxMessage) -> Attempt:
     return Attempt(False, int(answer.code), f"{int(answer.code)}: {answer.message}", answer.body)
 
 
-def attempt(message: OutboxMessage) -> Attempt:
-    """One delivery attempt of `message`, outside any transaction (never holds a lock over
-    the network). Routes again first, so a route added since enqueue is used."""
+def _route(message: OutboxMessage) -> Attempt | None:
+    """Route `message` again (a route added since enqueue is used): None once its peer is
+    set on it (None too for this node), or the failed attempt when there is no route."""
     routed, peer = node.route(message.recipient_id)
     if not routed:
         if node.is_locked(message.recipient_id):
@@ -180,9 +135,17 @@ def attempt(message: OutboxMessage) -> Attempt:
     if (peer.pk if peer else None) != message.peer_id:
         OutboxMessage.objects.filter(pk=message.pk).update(peer=peer)
     message.peer = peer  # the route's row, not read again
-    if peer is None:
+    return None
+
+
+def attempt(message: OutboxMessage) -> Attempt:
+    """One delivery attempt of `message`, outside any transaction (never holds a lock over
+    the network), routed again first."""
+    if (unrouted := _route(message)) is not None:
+        return unrouted
+    if message.peer is None:
         return _deliver_locally(message)
-    return _post(message)
+    return transport.post_one(message)
 
 
 def _notify(done: Sequence[tuple[OutboxMessage, Attempt]]) -> None:
@@ -303,12 +266,45 @@ def send(
     """Attempt each of the claimed `messages` once, none starting after the monotonic
     clock's `until`, then record the outcomes together (`record`): sent, failed with the
     next attempt's time, or dead, the delivery listeners told in the same transaction.
-    Returns the messages attempted, as recorded."""
-    done = []
+    Messages to a peer whose `batch_size` is over 1 go in batches of up to that many (and
+    `transport.BATCH_MAX_BYTES`), one POST each; to a peer without a batch inbox, one by one
+    after all. Returns the messages attempted, as recorded."""
+    done: list[tuple[OutboxMessage, Attempt]] = []
+    batches: dict[int, list[OutboxMessage]] = {}  # by peer, for peers that take batches
+
+    def post(batch: list[OutboxMessage]) -> None:
+        if time.monotonic() > until:
+            return  # left to come due again when the lease ends
+        peer = batch[0].peer
+        assert peer is not None
+        try:
+            results = transport.post_batch(peer, batch)
+        except transport.NoBatchInbox as error:
+            logger.warning("exchange: peer %s: %s; posting one by one", peer.name, error)
+            results = [transport.post_one(message) for message in batch]
+        done.extend(zip(batch, results, strict=True))
+
     for message in messages:
         if time.monotonic() > until:
             break
-        result = attempt(message)
+        result = _route(message)
+        peer = message.peer
+        if result is None and peer is not None and peer.batch_size > 1:
+            batch = batches.setdefault(peer.pk, [])
+            size = sum(len(queued.data) for queued in batch) + len(message.data)
+            if batch and size > transport.BATCH_MAX_BYTES:
+                post(batches.pop(peer.pk))
+                batch = batches.setdefault(peer.pk, [])
+            batch.append(message)
+            if len(batch) >= peer.batch_size:
+                post(batches.pop(peer.pk))
+            continue
+        if result is None:
+            result = _deliver_locally(message) if peer is None else transport.post_one(message)
+        done.append((message, result))
+    for batch in batches.values():
+        post(batch)
+    for message, result in done:
         if not result.ok:
             logger.warning(
                 "exchange: %s to %s failed: %s",
@@ -316,7 +312,6 @@ def send(
                 message.recipient_id,
                 result.error,
             )
-        done.append((message, result))
     return record(done, max_attempts=max_attempts)
 
 

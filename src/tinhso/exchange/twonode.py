@@ -34,12 +34,15 @@ from tinhso.directory import imports
 from tinhso.directory.models import OrganIdentifier, OrganScheme, Role, User
 from tinhso.directory.services import official_create
 from tinhso.exchange import node
-from tinhso.exchange.models import Peer, hash_key
+from tinhso.exchange.models import BATCH_MAX_PACKAGES, Peer, hash_key
 from tinhso.exchange.nodeprocs import run_in
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEMO_PASSWORD = "TinhSo@2020"  # noqa: S105 (the printed demo password, never production)
 ORGANS_ON = dt.date(2020, 11, 3)  # organs as they were on the seed report
+# Two Tỉnh Số nodes paired here post each other batches of up to this many packages
+# (Peer.batch_size; /api/v1/exchange/inbox/batch).
+TINHSO_BATCH = 10
 
 
 @dataclass(frozen=True)
@@ -146,12 +149,15 @@ def join_peer(
     certificate_pem: str,
     key_hash: str,
     title: str = "",
+    batch_size: int = 1,
 ) -> tuple[Peer, bool]:
     """Register (or bring up to date) the peer `name`: where its inbox is, the organs it
     serves, its signing certificate and the hash of the key it presents. Returns the row and
     whether anything changed. Raises ValidationError naming the field."""
     if not base_url.startswith(("http://", "https://")):
         raise ValidationError({"base_url": "http:// or https:// only"})
+    if type(batch_size) is not int or not 1 <= batch_size <= BATCH_MAX_PACKAGES:
+        raise ValidationError({"batch_size": f"from 1 to {BATCH_MAX_PACKAGES}"})
     for organ_id in organ_ids:
         try:
             validate_qcvn102(organ_id)
@@ -168,6 +174,7 @@ def join_peer(
         "certificate_pem": certificate_pem,
         "key_hash": key_hash,
         "active": True,
+        "batch_size": batch_size,
     }
     peer = Peer.objects.select_for_update().filter(name=name).first()
     if peer is not None and all(getattr(peer, k) == v for k, v in values.items()):
@@ -237,6 +244,7 @@ def join(spec: Mapping[str, Any], *, seed: str = "") -> dict[str, Any]:
         organ_ids=list(spec["organ_ids"]),
         certificate_pem=spec["certificate_pem"],
         key_hash=hash_key(spec["their_key"]),
+        batch_size=spec.get("batch_size", 1),
     )
     store_key(Path(settings.EXCHANGE_PEER_KEYS_FILE), spec["name"], spec["our_key"])
     return {**describe(), "peer_changed": changed, "seeded": seeded}
@@ -275,6 +283,7 @@ def pair_with(
         "certificate_pem": node.identity().certificate_pem,
         "their_key": to_them,
         "our_key": to_us,
+        "batch_size": TINHSO_BATCH,
     }
     args = ["exchange", "join", "-"] + (["--seed", seed] if seed else [])
     theirs = json.loads(run_in(env, *args, stdin=json.dumps(spec)))
@@ -285,6 +294,7 @@ def pair_with(
         organ_ids=theirs["organ_ids"],
         certificate_pem=theirs["certificate_pem"],
         key_hash=hash_key(to_us),
+        batch_size=TINHSO_BATCH,
     )
     if not settings.EXCHANGE_PEER_KEYS.get(name):
         store_key(our_keys, name, to_them)

@@ -136,7 +136,10 @@ def test_postal_callbacks_refuse_unsigned_calls(client, keys, method_path, url):
 
 
 # Called by peer nodes with their own key (exchange.Peer), never by API clients' keys.
-PEER = {("post", "/api/v1/exchange/inbox"): "/api/v1/exchange/inbox"}
+PEER = {
+    ("post", "/api/v1/exchange/inbox"): "/api/v1/exchange/inbox",
+    ("post", "/api/v1/exchange/inbox/batch"): "/api/v1/exchange/inbox/batch",
+}
 
 
 @pytest.mark.parametrize(("method_path", "url"), PEER.items())

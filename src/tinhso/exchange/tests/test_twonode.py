@@ -107,6 +107,8 @@ def test_pairing_registers_each_node_with_the_other(first_node, second_node_comm
     assert haugiang.key_hash == hash_key(theirs["kiengiang"])
     assert set(HAU_GIANG) <= set(haugiang.organ_ids)
     assert ours["haugiang"] not in json.dumps(list(Peer.objects.values()), default=str)
+    # Two Tỉnh Số nodes post each other batches.
+    assert kiengiang.batch_size == haugiang.batch_size == twonode.TINHSO_BATCH
     # The key node 1 presents to haugiang is read from the file at each send.
     assert node.peer_key(haugiang) == ours["haugiang"]
     with override_settings(EXCHANGE_PEER_KEYS={"haugiang": "from-the-environment"}):
@@ -178,6 +180,13 @@ def test_join_refuses_a_bad_peer_and_keeps_nothing(db, monkeypatch):
     monkeypatch.setattr("sys.stdin", io.StringIO(json.dumps(spec)))
     with pytest.raises(CommandError, match="certificate_pem"):
         call_command("exchange", "join", "-", stdout=io.StringIO())
+    spec.update(certificate_pem=node.identity().certificate_pem)
+    for batch_size in (0, 51, "10", 2.5, True):
+        monkeypatch.setattr(
+            "sys.stdin", io.StringIO(json.dumps({**spec, "batch_size": batch_size}))
+        )
+        with pytest.raises(CommandError, match="batch_size"):
+            call_command("exchange", "join", "-", stdout=io.StringIO())
     assert not Peer.objects.exists()
     assert twonode.stored_key(Path(twonode.settings.EXCHANGE_PEER_KEYS_FILE), "haugiang") == ""
 
