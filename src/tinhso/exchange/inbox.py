@@ -114,12 +114,15 @@ def _refused(
     return Arrival(data, facts or {}, refusal=refusal)
 
 
+def _too_large(size: int) -> Arrival:
+    """A package refused unread for its size: logged without its bytes."""
+    return Arrival(None, {}, refusal=Answer(ErrorCode.INVALID_FILE, "package too large"), size=size)
+
+
 def refuse_unread(*, peer: Peer | None, size: int) -> Answer:
     """Refuse a package too large to be read (by its announced or read size), and log it
     without its bytes (in its own transaction)."""
-    arrival = Arrival(None, {}, refusal=Answer(ErrorCode.INVALID_FILE, "package too large"))
-    arrival.size = size
-    return settle(arrival, peer=peer)
+    return settle(_too_large(size), peer=peer)
 
 
 def examine(data: bytes, *, peer: Peer | None) -> Arrival:
@@ -129,9 +132,7 @@ def examine(data: bytes, *, peer: Peer | None) -> Arrival:
     certificate = node.identity().certificate if peer is None else node.peer_certificate(peer)
     limits = edxml.LIMITS
     if len(data) > limits.max_package_bytes:
-        arrival = _refused(Answer(ErrorCode.INVALID_FILE, "package too large"), data=None)
-        arrival.size = len(data)
-        return arrival
+        return _too_large(len(data))
     try:
         package = edxml.read(data, certificate=certificate, limits=limits)
     except EdxmlError as error:
