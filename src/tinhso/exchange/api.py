@@ -98,7 +98,8 @@ def accepted_body(answer: Answer) -> dict[str, Any]:
 
 
 def item_body(answer: Answer) -> dict[str, Any]:
-    """One answer of a batch: accepted as `accepted_body`, or the refusal's code."""
+    """One answer of a batch: accepted as `accepted_body`, or the refusal's code, title,
+    detail and element (what `refusal_response` also writes)."""
     if answer.code == ErrorCode.OK:
         return accepted_body(answer)
     body: dict[str, Any] = {"code": int(answer.code), "title": answer.title}
@@ -114,15 +115,10 @@ def refusal_response(
 ) -> HttpResponse:
     body: dict[str, Any] = {
         "type": PROBLEM_BASE + f"exchange-{int(answer.code)}",
-        "title": answer.title,
         "status": status or HTTP_STATUS.get(answer.code, 400),
         "instance": request.get_full_path(),
-        "code": int(answer.code),
+        **item_body(answer),
     }
-    if answer.message:
-        body["detail"] = answer.message
-    if answer.element:
-        body["element"] = answer.element
     return JsonResponse(
         body,
         status=body["status"],
