@@ -18,9 +18,11 @@ above exchange, so it may import it; the exchange never imports documents).
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from collections.abc import Sequence
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,9 +37,13 @@ from tinhso.documents.models import (
     IncomingDocument,
     Recipient,
 )
+from tinhso.documents.search import indexing
 from tinhso.documents.services import (
     DocumentError,
+    ExchangeArrival,
+    IncomingItem,
     receive_from_exchange,
+    receive_many_from_exchange,
     recipient_status_update,
     recipients_delivered,
     take_back_answer,
@@ -47,7 +53,7 @@ from tinhso.documents.states import STATUS_CODES
 from tinhso.documents.types import Urgency
 from tinhso.exchange import edxml, outbox, registry
 from tinhso.exchange.edxml import ErrorCode, Priority
-from tinhso.exchange.selectors import received_document_id
+from tinhso.exchange.selectors import received_document_ids
 
 SOURCE = "documents.recipient:"
 TAKE_BACK_SOURCE = "documents.takeback:"
@@ -213,6 +219,29 @@ def refused(error: DocumentError) -> registry.Refused:
     return registry.Refused(code, "; ".join(error.messages))
 
 
+def _organ(organ_id: str) -> Organ:
+    organ = organ_with_identifier(scheme=OrganScheme.QCVN102, value=organ_id)
+    if organ is None:
+        raise registry.Refused(ErrorCode.UNKNOWN_RECEIVER, organ_id)
+    return organ
+
+
+def _item(package: edxml.DocumentPackage) -> IncomingItem:
+    """What an incoming document records of a document package."""
+    header = package.header
+    return IncomingItem(
+        sender_name=header.from_.organ_name,
+        sender_identifier=header.from_.organ_id,
+        sender_notation=f"{header.code.number}/{header.code.notation}"[:60],
+        sender_date=header.promulgation_info.date,
+        summary=header.subject[:500],
+        type_name=header.document_type.type_name[:100],
+        signer_name=header.signer_info.full_name,
+        urgency=URGENCY.get(header.other_info.priority, Urgency.NORMAL),
+        files=[(a.name, a.content) for a in package.attachments],
+    )
+
+
 def receive_document(
     package: edxml.DocumentPackage, message_id: str, organ_ids: list[str]
 ) -> dict[str, Any]:
@@ -225,26 +254,13 @@ def receive_document(
         return exchange_corrections.receive_revoke(package, organ_ids)
     if kind == edxml.BusinessDocType.UPDATE:
         return exchange_corrections.receive_update(package, organ_ids)
-    header = package.header
+    item = _item(package)
     incoming: list[int] = []
     received: list[tuple[str, IncomingDocument]] = []
     for organ_id in organ_ids:
-        organ = organ_with_identifier(scheme=OrganScheme.QCVN102, value=organ_id)
-        if organ is None:
-            raise registry.Refused(ErrorCode.UNKNOWN_RECEIVER, organ_id)
         try:
             document, _created = receive_from_exchange(
-                organ=organ,
-                exchange_ref=message_id,
-                sender_name=header.from_.organ_name,
-                sender_identifier=header.from_.organ_id,
-                sender_notation=f"{header.code.number}/{header.code.notation}"[:60],
-                sender_date=header.promulgation_info.date,
-                summary=header.subject[:500],
-                type_name=header.document_type.type_name[:100],
-                signer_name=header.signer_info.full_name,
-                urgency=URGENCY.get(header.other_info.priority, Urgency.NORMAL),
-                files=[(a.name, a.content) for a in package.attachments],
+                organ=_organ(organ_id), exchange_ref=message_id, **vars(item)
             )
         except DocumentError as error:
             raise refused(error) from None
@@ -253,6 +269,41 @@ def receive_document(
     if kind == edxml.BusinessDocType.REPLACE:
         return {"incoming": incoming, **exchange_corrections.apply_replacements(package, received)}
     return {"incoming": incoming}
+
+
+def receive_documents(items: Sequence[registry.DocumentItem]) -> list[dict[str, Any]]:
+    """Batch document handler: many new document packages (0), each becoming an incoming
+    document of each local organ it names, as `receive_document` does, written together
+    (`receive_many_from_exchange`). Raises for any package it cannot take (the exchange
+    then applies each on its own, and refuses the one at fault)."""
+    organs: dict[str, Organ] = {}
+    arrivals, owners = [], []
+    for index, (package, message_id, organ_ids) in enumerate(items):
+        if package.business.doc_type != edxml.BusinessDocType.NEW:
+            raise ValueError(f"package {message_id} is not a new document")
+        item = _item(package)
+        for organ_id in organ_ids:
+            if organ_id not in organs:
+                organs[organ_id] = _organ(organ_id)
+            arrivals.append(ExchangeArrival(organs[organ_id], message_id, item))
+            owners.append(index)
+    results: list[dict[str, Any]] = [{"incoming": []} for _item in items]
+    for index, (document, _created) in zip(
+        owners, receive_many_from_exchange(arrivals), strict=True
+    ):
+        results[index]["incoming"].append(document.pk)
+    return results
+
+
+def prepare_documents(packages: Sequence[edxml.DocumentPackage]) -> None:
+    """Batch preparer: the texts of the packages' attachments extracted and written in a
+    transaction of their own, before the batch's (one attachment sent to several organs is
+    one text, which the batches of two workers would otherwise both write and wait on)."""
+    contents = {
+        hashlib.sha256(a.content).hexdigest(): a.content for p in packages for a in p.attachments
+    }
+    with transaction.atomic():
+        indexing.extract_batch(contents)
 
 
 def receive_status(package: edxml.StatusPackage, message_id: str) -> dict[str, Any]:
@@ -289,41 +340,62 @@ def receive_status(package: edxml.StatusPackage, message_id: str) -> dict[str, A
 
 def write_status(incoming_id: int, code: str) -> None:
     """Hook writer: the status of an incoming document that came by the exchange, back to
-    its sender through the outbox, in the step's transaction. Fixed SQL for what it reads
-    (the document, its organ's name and identifier, the DocumentId received): every
-    document received is answered 01 through here (bench/README.md §8)."""
-    found = sql.fetch_one(
-        f"SELECT exchange_ref, refusal_reason, organ_id FROM {sql.table(IncomingDocument)} "  # noqa: S608 (our names)
-        "WHERE id = %s AND source = %s AND exchange_ref <> ''",
-        [incoming_id, IncomingDocument.Source.EXCHANGE],
+    its sender through the outbox, in the step's transaction (`write_statuses`)."""
+    write_statuses([(incoming_id, code)])
+
+
+def write_statuses(statuses: list[tuple[int, str]]) -> None:
+    """Hook writer of many statuses (a batch of documents received together): each back to
+    its sender through the outbox, in the step's transaction, as `write_status` writes one.
+    Fixed SQL for what it reads, one statement each whatever the count (the documents, the
+    DocumentIds received, their organs' names and identifiers): every document received is
+    answered 01 through here (bench/README.md §8). Documents that did not come by the
+    exchange are left out."""
+    ids, params = sql.in_list("id", sorted({pk for pk, _code in statuses}))
+    rows = sql.fetch_all(
+        f"SELECT id, exchange_ref, refusal_reason, organ_id FROM {sql.table(IncomingDocument)} "  # noqa: S608 (our names)
+        f"WHERE {ids} AND source = %s AND exchange_ref <> ''",
+        [*params, IncomingDocument.Source.EXCHANGE],
     )
-    if found is None:
-        return
-    exchange_ref, refusal_reason, organ_pk = found
-    document_id = received_document_id(exchange_ref)
-    if not document_id:
-        return  # received before the node kept DocumentIds (seeded demo data)
-    label = organ_label(organ_id=organ_pk, scheme=OrganScheme.QCVN102, on=timezone.localdate())
-    organ_name, identifier = label or ("", "")
-    identifier = _required(identifier, organ_name)
-    status = edxml.StatusCode(code)
-    package = edxml.StatusPackage(
-        response_for=edxml.ResponseFor(edxml.DocumentId.parse(document_id)),
-        from_=edxml.Organization(organ_id=identifier, organ_name=organ_name),
-        status_code=status,
-        timestamp=outbox.timestamp_now(),
-        description=(refusal_reason or _("Từ chối tiếp nhận."))
-        if status == edxml.StatusCode.REFUSED
-        else "",
-    )
-    outbox.enqueue(package=package, recipient_id=package.response_for.document_id.organ_id)
+    found = {row[0]: row[1:] for row in rows}
+    document_ids = received_document_ids([row[1] for row in rows])
+    today, labels = timezone.localdate(), {}
+    packages = []
+    for incoming_id, code in statuses:
+        if incoming_id not in found:
+            continue
+        exchange_ref, refusal_reason, organ_pk = found[incoming_id]
+        document_id = document_ids.get(exchange_ref)
+        if not document_id:
+            continue  # received before the node kept DocumentIds (seeded demo data)
+        if organ_pk not in labels:
+            labels[organ_pk] = organ_label(
+                organ_id=organ_pk, scheme=OrganScheme.QCVN102, on=today
+            ) or ("", "")
+        organ_name, identifier = labels[organ_pk]
+        status = edxml.StatusCode(code)
+        package = edxml.StatusPackage(
+            response_for=edxml.ResponseFor(edxml.DocumentId.parse(document_id)),
+            from_=edxml.Organization(
+                organ_id=_required(identifier, organ_name), organ_name=organ_name
+            ),
+            status_code=status,
+            timestamp=outbox.timestamp_now(),
+            description=(refusal_reason or _("Từ chối tiếp nhận."))
+            if status == edxml.StatusCode.REFUSED
+            else "",
+        )
+        packages.append((package, package.response_for.document_id.organ_id))
+    outbox.enqueue_many(packages)
 
 
 def connect() -> None:
     """Register the documents side with the exchange and the document hooks (AppConfig)."""
     hooks.register_exchange_writer(write_outbox)
-    hooks.register_status_writer(write_status)
+    hooks.register_status_writer(write_status, many=write_statuses)
     hooks.register_take_back_writer(write_take_back)
-    registry.register_document_handler(receive_document)
+    registry.register_document_handler(
+        receive_document, batch=receive_documents, prepare=prepare_documents
+    )
     registry.register_status_handler(receive_status)
     registry.register_delivery_listener(on_delivery)

@@ -22,11 +22,14 @@
 - **Status reports.** Each step of an incoming document (QCVN 102 status 01–06) calls, on
   commit, every listener registered with `register_status_listener` with the incoming
   document's id and the status code, so the exchange can send the `MessageStatus` package;
-  `register_status_writer` does the same inside the step's transaction.
+  `register_status_writer` does the same inside the step's transaction, and may say how
+  it writes many statuses at once, for a batch that announces them together
+  (`announce_statuses`: the exchange's apply worker receiving a batch of packages).
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -82,6 +85,10 @@ _exchange_dispatchers: list[Callable[[int], None]] = []
 _status_listeners: list[Callable[[int, str], None]] = []
 _exchange_writers: list[Callable[[int], None]] = []
 _status_writers: list[Callable[[int, str], None]] = []
+# A status writer's own way of writing many statuses at once (`announce_statuses`).
+_status_batch_writers: dict[
+    Callable[[int, str], None], Callable[[list[tuple[int, str]]], None]
+] = {}
 _take_back_writers: list[Callable[[int, str], None]] = []
 
 
@@ -115,10 +122,18 @@ def register_exchange_writer(writer: Callable[[int], None]) -> None:
         _exchange_writers.append(writer)
 
 
-def register_status_writer(writer: Callable[[int, str], None]) -> None:
-    """Call `writer(incoming_id, status_code)` inside each incoming step's transaction."""
+def register_status_writer(
+    writer: Callable[[int, str], None],
+    *,
+    many: Callable[[list[tuple[int, str]]], None] | None = None,
+) -> None:
+    """Call `writer(incoming_id, status_code)` inside each incoming step's transaction; with
+    `many`, `many([(incoming_id, status_code), …])` once for the steps a batch writes
+    together (`announce_statuses`), instead of `writer` for each."""
     if writer not in _status_writers:
         _status_writers.append(writer)
+    if many is not None:
+        _status_batch_writers[writer] = many
 
 
 def register_take_back_writer(writer: Callable[[int, str], None]) -> None:
@@ -143,6 +158,7 @@ def unregister(callback: Callable[..., None]) -> None:
     ):
         while callback in registry:
             registry.remove(callback)
+    _status_batch_writers.pop(callback, None)  # type: ignore[arg-type]
 
 
 def _call_each(callbacks: list[Callable[..., None]], *args: Any) -> None:
@@ -170,6 +186,18 @@ def queue_take_back(recipient_id: int, reason: str) -> None:
 def announce_status(incoming_id: int, code: str) -> None:
     """Tell the writers the new status of an incoming document now, and the listeners once
     it is committed."""
+    announce_statuses([(incoming_id, code)])
+
+
+def announce_statuses(statuses: list[tuple[int, str]]) -> None:
+    """`announce_status` of many steps a batch wrote together, in order: each writer called
+    once with all of them when it writes many at once, else once for each."""
     for writer in list(_status_writers):
-        writer(incoming_id, code)
-    transaction.on_commit(lambda: _call_each(_status_listeners, incoming_id, code))
+        many = _status_batch_writers.get(writer)
+        if many is not None and len(statuses) > 1:
+            many(statuses)
+            continue
+        for incoming_id, code in statuses:
+            writer(incoming_id, code)
+    for incoming_id, code in statuses:
+        transaction.on_commit(functools.partial(_call_each, _status_listeners, incoming_id, code))

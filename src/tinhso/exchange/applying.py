@@ -8,8 +8,13 @@ not the incoming document, its file, its index entry and the status written back
   a lease on its next attempt), so several workers share the inbox, and a worker that dies
   leaves its rows due again when the lease ends.
 - The handler runs in a savepoint of the transaction that records the outcome under the
-  row's lock: applied (the result kept on the row), or nothing of it kept. One row per
-  transaction (`apply_one` says why not a batch).
+  row's lock: applied (the result kept on the row), or nothing of it kept.
+- New document packages of a claimed batch are applied together (`apply_batch`), by the
+  documents' batch handler: one transaction, one statement per table for all of them, their
+  outcomes recorded in it. What they share with other workers' batches (an attachment's
+  text) is written before, in a transaction of its own, so that workers never wait on each
+  other's batch. If the batch raises, none of it is kept and each row is applied on its
+  own, so that one package's refusal or error holds back no other.
 - A handler's refusal (`registry.Refused`) is final: the row is `refused` with the LGSP code,
   a `refused` entry goes to the message log, and the sender is told by a status package from
   each local recipient: 02 (refused, the code and reason as its description) for a new or
@@ -23,7 +28,10 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import time
+from collections.abc import Sequence
 from datetime import datetime
+from math import inf
 from typing import Any
 
 from django.conf import settings
@@ -32,16 +40,19 @@ from django.db.models import Q
 from django.utils import timezone
 
 from tinhso.core import sql
-from tinhso.core.services import audit_record
+from tinhso.core.services import audit_entry, audit_record
 from tinhso.exchange import edxml, messagelog, outbox, queues, registry
 from tinhso.exchange.edxml import BusinessDocType, DocumentPackage, ErrorCode, StatusCode
 from tinhso.exchange.inbox import Answer, receive
-from tinhso.exchange.models import InboxMessage, MessageLog, Peer
+from tinhso.exchange.models import InboxMessage, MessageLog, OutboxMessage, Peer
 
 logger = logging.getLogger("tinhso.exchange")
 
 State = InboxMessage.State
 LEASE_SECONDS = 60.0  # a batch's applications, with a wide margin
+# A package larger than this is applied on its own: a batch reads its packages at once.
+BATCH_PACKAGE_BYTES = 2 * 1024 * 1024
+NEW = BusinessDocType.NEW
 # Fields an outcome changes (never the message id, the hash or the log entry).
 _OUTCOME_FIELDS = ("state", "attempts", "next_attempt_at", "last_error", "applied_at", "result")
 
@@ -59,6 +70,11 @@ def claim(*, limit: int = 1, at: datetime | None = None) -> list[InboxMessage]:
     (`LEASE_SECONDS`), rows being claimed by another worker skipped. A lease only spares
     work: a row another worker applies meanwhile is found applied under its lock and left."""
     return queues.lease(due(at).only("pk"), limit=limit, seconds=LEASE_SECONDS)
+
+
+def _local(row: InboxMessage) -> list[str]:
+    """The organs of this node the row's package is for."""
+    return [o for o in row.recipient_id.split(",") if o]
 
 
 def _handle(package: edxml.Package, message_id: str, local: list[str]) -> dict[str, Any]:
@@ -133,7 +149,7 @@ def _apply(row: InboxMessage, *, max_attempts: int, refusals: list[MessageLog]) 
         f"SELECT data FROM {sql.table(MessageLog)} WHERE seq = %s",  # noqa: S608 (our name)
         [row.log_seq],
     )
-    local = [o for o in row.recipient_id.split(",") if o]
+    local = _local(row)
     try:
         if entry is None or entry[0] is None:
             raise LookupError(f"the package of log entry #{row.log_seq} is not in the log")
@@ -177,6 +193,100 @@ def apply_one(pk: int, *, max_attempts: int | None = None) -> InboxMessage:
     return row
 
 
+def _together(pks: Sequence[int]) -> dict[int, DocumentPackage]:
+    """The new document packages among the due rows `pks` (read without a lock: the batch
+    locks them), to apply together; rows that are not, or whose package cannot be read
+    here, are left to `apply_one`."""
+    rows = InboxMessage.objects.filter(
+        pk__in=pks, state__in=[State.ACCEPTED, State.FAILED], kind=OutboxMessage.Kind.DOCUMENT
+    ).values_list("pk", "log_seq")
+    seqs = {seq: pk for pk, seq in rows if seq is not None}
+    if len(seqs) < 2:
+        return {}
+    among, params = sql.in_list("seq", list(seqs))
+    found = sql.fetch_all(  # fixed SQL: every batch of packages applied
+        f"SELECT seq, data FROM {sql.table(MessageLog)} WHERE {among} AND size <= %s",  # noqa: S608
+        [*params, BATCH_PACKAGE_BYTES],
+    )
+    packages = {}
+    for seq, data in found:
+        try:
+            package = edxml.parse(bytes(data))
+        except edxml.EdxmlError:
+            continue  # `apply_one` records why
+        if (
+            isinstance(package, DocumentPackage)
+            and package.business.doc_type == BusinessDocType.NEW
+        ):
+            packages[seqs[seq]] = package
+    return packages
+
+
+@transaction.atomic
+def _apply_together(
+    packages: dict[int, DocumentPackage], handler: registry.DocumentBatchHandler
+) -> dict[int, InboxMessage]:
+    """Apply `packages` (by inbox row) with the batch handler in one transaction, under the
+    rows' locks (taken in order: two workers never wait on each other in a circle), and
+    record their outcomes: applied, each with its result. Rows applied meanwhile by another
+    worker are left out. Raises what the handler raises (nothing is kept then)."""
+    among, params = sql.in_list("id", sorted(packages))
+    lock = " FOR UPDATE" if transaction.get_connection().features.has_select_for_update else ""
+    rows = sql.select(
+        InboxMessage,
+        f"WHERE {among} AND state IN (%s, %s) ORDER BY id{lock}",
+        [*params, State.ACCEPTED, State.FAILED],
+    )
+    if not rows:
+        return {}
+    results = handler([(packages[row.pk], str(row.message_id), _local(row)) for row in rows])
+    if len(results) != len(rows):
+        raise RuntimeError(f"the batch handler gave {len(results)} results for {len(rows)}")
+    at = timezone.now()
+    for row, result in zip(rows, results, strict=True):
+        row.attempts += 1
+        row.state, row.next_attempt_at, row.last_error = State.APPLIED, None, ""
+        row.applied_at, row.result = at, {"code": 0, **result}
+    sql.update_all(rows, _OUTCOME_FIELDS)
+    sql.insert(
+        [
+            audit_entry(
+                action=f"exchange.{row.state}",
+                obj=row,
+                actor="exchange",
+                data={"attempts": row.attempts, **row.result, "error": ""},
+            )
+            for row in rows
+        ]
+    )
+    return {row.pk: row for row in rows}
+
+
+def apply_batch(
+    pks: Sequence[int], *, max_attempts: int | None = None, until: float = inf
+) -> list[InboxMessage]:
+    """Apply the inbox rows `pks` (claimed by this worker): the new document packages among
+    them together (`_apply_together`, after the batch handler's `prepare`), every other row,
+    and all of them if the batch raises, each on its own (`apply_one`); nothing is started
+    after the monotonic clock's `until`. The rows acted on, in order."""
+    handler, prepare = registry.document_batch_handler()
+    done: dict[int, InboxMessage] = {}
+    packages = _together(pks) if handler is not None and len(pks) > 1 else {}
+    if handler is not None and len(packages) > 1:
+        try:
+            if prepare is not None:
+                prepare(list(packages.values()))
+            done = _apply_together(packages, handler)
+        except Exception:
+            logger.exception("exchange: applying %d packages together failed", len(packages))
+    acted = []
+    for pk in pks:
+        if pk not in done and time.monotonic() > until:
+            break
+        acted.append(done.get(pk) or apply_one(pk, max_attempts=max_attempts))
+    return acted
+
+
 def receive_and_apply(*, data: bytes, peer: Peer | None = None) -> Answer:
     """Accept `data` through the inbox and apply it at once: this node's own delivery in
     process, by a worker that is already working (what fails to apply stays in the inbox
@@ -195,7 +305,7 @@ def apply_due(*, limit: int = 500, batch: int = 10) -> dict[str, int]:
     started = timezone.now()
     counts = queues.work_through(
         lambda n: claim(limit=n, at=started),
-        queues.one_by_one(lambda row: apply_one(row.pk)),
+        lambda rows, until: apply_batch([row.pk for row in rows], until=until),
         limit=limit,
         batch=batch,
         window=LEASE_SECONDS / 2,

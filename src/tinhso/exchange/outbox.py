@@ -22,7 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from tinhso.core import sql
-from tinhso.core.services import audit_entry, audit_record
+from tinhso.core.services import audit_entry
 from tinhso.exchange import edxml, messagelog, node, queues, registry, transport
 from tinhso.exchange.edxml import DocumentPackage, ErrorCode, Package, StatusPackage
 from tinhso.exchange.models import OutboxMessage
@@ -79,38 +79,70 @@ def enqueue(*, package: Package, recipient_id: str, source_ref: str = "") -> Out
 
     Idempotent: the same package for the same recipient gives the existing message.
     Raises EdxmlError when the package cannot be built or signed (nothing written)."""
-    message_id = message_id_of(package, recipient_id)
+    return enqueue_many([(package, recipient_id)], source_ref=source_ref)[0]
+
+
+def _existing(message_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, int]:
+    """The outbox rows of these message ids that exist: one fixed statement."""
+    db = transaction.get_connection()
     field = OutboxMessage._meta.get_field("message_id")
-    existing = sql.fetch_one(  # fixed SQL: every package enqueued asks it
-        f"SELECT id FROM {sql.table(OutboxMessage)} WHERE message_id = %s",  # noqa: S608
-        [field.get_db_prep_value(message_id, transaction.get_connection())],
+    among, params = sql.in_list(
+        "message_id", [field.get_db_prep_value(m, db) for m in dict.fromkeys(message_ids)]
     )
-    if existing is not None:
-        return OutboxMessage.objects.get(pk=existing[0])
+    rows = sql.fetch_all(
+        f"SELECT message_id, id FROM {sql.table(OutboxMessage)} WHERE {among}",  # noqa: S608
+        params,
+    )
+    return {m if isinstance(m, uuid.UUID) else uuid.UUID(str(m)): pk for m, pk in rows}
+
+
+def enqueue_many(
+    items: Sequence[tuple[Package, str]], *, source_ref: str = ""
+) -> list[OutboxMessage]:
+    """`enqueue` of many (package, recipient id) pairs at once, in the caller's transaction
+    (the status 01 of each document a batch received): one query for those enqueued
+    already, each other signed and routed (once per recipient), then one insert of the
+    messages and one of their audit entries. The messages in order; a pair given twice, or
+    enqueued already, gives the same message."""
+    if not items:
+        return []
+    ids = [message_id_of(package, recipient_id) for package, recipient_id in items]
+    existing = _existing(ids)  # fixed SQL: every package enqueued asks it
     me = node.identity()
-    data = edxml.sign(edxml.build(package), key=me.key, certificate=me.certificate)
-    if isinstance(package, DocumentPackage):
-        kind, sender = OutboxMessage.Kind.DOCUMENT, package.header.from_.organ_id
-        document_id = str(package.header.document_id)
-    else:
-        kind, sender = OutboxMessage.Kind.STATUS, package.from_.organ_id
-        document_id = str(package.response_for.document_id)
-    _, peer = node.route(recipient_id)
-    message = OutboxMessage(
-        message_id=message_id,
-        kind=kind,
-        sender_id=sender,
-        recipient_id=recipient_id,
-        peer=peer,
-        source_ref=source_ref,
-        document_id=document_id,
-        data=data,
-        sha256=hashlib.sha256(data).hexdigest(),
-        next_attempt_at=timezone.now(),
-    )
-    sql.create(message)  # fixed SQL: every package enqueued (a status 01 per document received)
-    audit_record(action="exchange.enqueued", obj=message, actor="exchange")
-    return message
+    routes: dict[str, Any] = {}
+    new: dict[uuid.UUID, OutboxMessage] = {}
+    for (package, recipient_id), message_id in zip(items, ids, strict=True):
+        if message_id in existing or message_id in new:
+            continue
+        data = edxml.sign(edxml.build(package), key=me.key, certificate=me.certificate)
+        if isinstance(package, DocumentPackage):
+            kind, sender = OutboxMessage.Kind.DOCUMENT, package.header.from_.organ_id
+            document_id = str(package.header.document_id)
+        else:
+            kind, sender = OutboxMessage.Kind.STATUS, package.from_.organ_id
+            document_id = str(package.response_for.document_id)
+        if recipient_id not in routes:
+            routes[recipient_id] = node.route(recipient_id)[1]
+        new[message_id] = OutboxMessage(
+            message_id=message_id,
+            kind=kind,
+            sender_id=sender,
+            recipient_id=recipient_id,
+            peer=routes[recipient_id],
+            source_ref=source_ref,
+            document_id=document_id,
+            data=data,
+            sha256=hashlib.sha256(data).hexdigest(),
+            next_attempt_at=timezone.now(),
+        )
+    created = list(new.values())
+    if len(created) == 1:
+        sql.create(created[0])  # fixed SQL: a package enqueued on its own (a document's line)
+    elif created:
+        OutboxMessage.objects.bulk_create(created)  # primary keys come back (PG, SQLite)
+    sql.insert([audit_entry(action="exchange.enqueued", obj=m, actor="exchange") for m in created])
+    found = OutboxMessage.objects.in_bulk(list(existing.values())) if existing else {}
+    return [new[m] if m in new else found[existing[m]] for m in ids]
 
 
 def _deliver_locally(message: OutboxMessage) -> Attempt:

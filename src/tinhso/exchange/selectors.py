@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,16 +20,32 @@ from tinhso.exchange.models import InboxMessage, MessageLog, OutboxMessage
 
 def received_document_id(message_id: str) -> str:
     """The DocumentId of a package this node received as `message_id`, or ""."""
-    try:
-        key = uuid.UUID(message_id)
-    except ValueError:
-        return ""
+    return received_document_ids([message_id]).get(message_id, "")
+
+
+def received_document_ids(message_ids: Sequence[str]) -> dict[str, str]:
+    """The DocumentIds of packages this node received, by message id (as given): one fixed
+    statement whatever the count (asked for every status 01 written back); ids that are
+    not UUIDs, or not received, are left out."""
+    keys: dict[uuid.UUID, str] = {}
+    for message_id in message_ids:
+        with contextlib.suppress(ValueError):
+            keys[uuid.UUID(message_id)] = message_id
+    if not keys:
+        return {}
     field = InboxMessage._meta.get_field("message_id")
-    found = sql.fetch_one(  # fixed SQL: asked for every status 01 written back
-        f"SELECT document_id FROM {sql.table(InboxMessage)} WHERE message_id = %s",  # noqa: S608
-        [field.get_db_prep_value(key, connection)],
+    among, params = sql.in_list(
+        "message_id", [field.get_db_prep_value(key, connection) for key in keys]
     )
-    return str(found[0]) if found else ""
+    rows = sql.fetch_all(
+        f"SELECT message_id, document_id FROM {sql.table(InboxMessage)} WHERE {among}",  # noqa: S608
+        params,
+    )
+    found = {}
+    for message_id, document_id in rows:
+        key = message_id if isinstance(message_id, uuid.UUID) else uuid.UUID(str(message_id))
+        found[keys[key]] = str(document_id)
+    return found
 
 
 def dead_letters() -> QuerySet[OutboxMessage]:

@@ -36,7 +36,12 @@ from tinhso.documents.services.incoming import (
     reply,
     start_handling,
 )
-from tinhso.documents.services.ingest import IncomingItem, ingest_incoming
+from tinhso.documents.services.ingest import (
+    ExchangeArrival,
+    IncomingItem,
+    ingest_incoming,
+    receive_many_from_exchange,
+)
 from tinhso.documents.services.takeback import (
     revoke_incoming,
     take_back,
@@ -58,6 +63,7 @@ __all__ = [
     "ClassifiedContent",
     "Conflict",
     "DocumentError",
+    "ExchangeArrival",
     "ImmutableDocument",
     "IncomingItem",
     "NotEditable",
@@ -78,6 +84,7 @@ __all__ = [
     "ingest_incoming",
     "issue",
     "receive_from_exchange",
+    "receive_many_from_exchange",
     "receive_paper",
     "recipient_delivered",
     "recipient_mark_failed",

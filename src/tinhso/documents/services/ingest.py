@@ -15,6 +15,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from tinhso.core import sql
 from tinhso.core.models import AuditEntry
 from tinhso.core.services import audit_entry
 from tinhso.directory.models import Organ
@@ -79,6 +80,32 @@ def _check(items: Sequence[IncomingItem]) -> list[list[str]]:
     if errors:
         raise DocumentError(errors)
     return types
+
+
+def _store_received(
+    documents: Sequence[IncomingDocument],
+    items: Sequence[IncomingItem],
+    content_types: list[list[str]],
+    user: Any,
+) -> dict[int, list[DocumentFile]]:
+    """Store the files of each new document (its item's, of the content types checked) and
+    insert their rows in one statement; the files by document."""
+    files: dict[int, list[DocumentFile]] = {}
+    for document, item, types in zip(documents, items, content_types, strict=True):
+        for (name, data), content_type in zip(item.files, types, strict=True):
+            stored = DocumentFile(
+                incoming=document,
+                kind=DocumentFile.Kind.RECEIVED,
+                original_name=name[:255],
+                content_type=content_type,
+                size=len(data),
+                sha256=hashlib.sha256(data).hexdigest(),
+                uploaded_by=user,
+            )
+            stored.file.save(stored.sha256, ContentFile(data), save=False)
+            files.setdefault(document.pk, []).append(stored)
+    DocumentFile.objects.bulk_create([f for group in files.values() for f in group])
+    return files
 
 
 def _audit(incoming: IncomingDocument, action: str, actor: Any, data: dict[str, Any]) -> AuditEntry:
@@ -152,23 +179,100 @@ def ingest_incoming(
         ]
     DocumentEvent.objects.bulk_create(events)
     AuditEntry.objects.bulk_create(audits)
-    files = []
-    for document, item, types in zip(documents, items, content_types, strict=True):
-        for (name, data), content_type in zip(item.files, types, strict=True):
-            stored = DocumentFile(
-                incoming=document,
-                kind=DocumentFile.Kind.RECEIVED,
-                original_name=name[:255],
-                content_type=content_type,
-                size=len(data),
-                sha256=hashlib.sha256(data).hexdigest(),
-                uploaded_by=user,
-            )
-            stored.file.save(stored.sha256, ContentFile(data), save=False)
-            files.append(stored)
-    DocumentFile.objects.bulk_create(files)
+    _store_received(documents, items, content_types, user)
     indexing.index_many(incoming=documents)
-    for document in documents:  # as `receive_paper` reports each step: 01, then 03
-        hooks.announce_status(document.pk, status_code(IncomingState.ARRIVED))
-        hooks.announce_status(document.pk, status_code(IncomingState.REGISTERED))
+    arrived, registered = status_code(IncomingState.ARRIVED), status_code(IncomingState.REGISTERED)
+    # as `receive_paper` reports each step: 01, then 03
+    hooks.announce_statuses([(d.pk, code) for d in documents for code in (arrived, registered)])
     return documents
+
+
+@dataclass(frozen=True)
+class ExchangeArrival:
+    """A document package for one organ of this platform: what `receive_from_exchange`
+    takes (the exchange's reference, the package's fields and its attachments)."""
+
+    organ: Organ
+    exchange_ref: str
+    item: IncomingItem
+
+
+def receive_many_from_exchange(
+    arrivals: Sequence[ExchangeArrival],
+) -> list[tuple[IncomingDocument, bool]]:
+    """`receive_from_exchange` for many packages at once (a batch of the exchange's apply
+    worker), in the caller's transaction: each is checked as there, then all are written
+    with one statement per table (documents, history, audit, files, search entries) and
+    status 01 is announced for each (`hooks.announce_statuses`: one outbox write for all).
+    A package received already by its organ gives that document and False, as there.
+
+    Raises DocumentError naming `items.<i>.<field>` for every bad value, before anything is
+    written; IntegrityError when another transaction received one of them meanwhile (the
+    caller applies each on its own then). The files' texts are extracted by the caller
+    beforehand (`indexing.extract_batch`, in a transaction of its own: workers share them);
+    any still missing are extracted here."""
+    if not arrivals:
+        return []
+    items = [a.item for a in arrivals]
+    errors = {
+        f"items.{i}.exchange_ref": [_("Thiếu mã gói tin.")]
+        for i, a in enumerate(arrivals)
+        if not a.exchange_ref.strip()
+    }
+    try:
+        content_types = _check(items)
+    except DocumentError as error:
+        raise DocumentError(error.message_dict | errors) from None
+    if errors:
+        raise DocumentError(errors)
+    results = {
+        i: (found, False)
+        for found in IncomingDocument.objects.filter(
+            exchange_ref__in={a.exchange_ref for a in arrivals}
+        )
+        for i, a in enumerate(arrivals)
+        if (found.organ_id, found.exchange_ref) == (a.organ.pk, a.exchange_ref)
+    }
+    new = [i for i in range(len(arrivals)) if i not in results]
+    if not new:
+        return [results[i] for i in range(len(arrivals))]
+    indexing.extract_batch(
+        {hashlib.sha256(data).hexdigest(): data for i in new for _n, data in items[i].files}
+    )
+    at = now()
+    documents = [
+        IncomingDocument(
+            organ=arrivals[i].organ,
+            source=IncomingDocument.Source.EXCHANGE,
+            exchange_ref=arrivals[i].exchange_ref,
+            sender_name=items[i].sender_name.strip(),
+            sender_identifier=items[i].sender_identifier,
+            sender_notation=items[i].sender_notation.strip(),
+            sender_date=items[i].sender_date,
+            type_name=items[i].type_name.strip(),
+            summary=items[i].summary.strip(),
+            signer_name=items[i].signer_name.strip(),
+            urgency=items[i].urgency,
+            arrived_at=at,
+            version=1,  # arrived: one action, as `receive_from_exchange` counts it
+        )
+        for i in new
+    ]
+    IncomingDocument.objects.bulk_create(documents)  # primary keys come back (PG, SQLite)
+    sql.insert(
+        [
+            DocumentEvent(
+                incoming=d, at=at, actor=None, action="arrive", from_state="", to_state=d.state
+            )
+            for d in documents
+        ]
+    )
+    sql.insert([_audit(d, "arrive", None, {}) for d in documents])
+    files = _store_received(
+        documents, [items[i] for i in new], [content_types[i] for i in new], None
+    )
+    indexing.index_many(incoming=documents, received={d.pk: files.get(d.pk, []) for d in documents})
+    arrived = status_code(IncomingState.ARRIVED)
+    hooks.announce_statuses([(d.pk, arrived) for d in documents])
+    results.update((i, (document, True)) for i, document in zip(new, documents, strict=True))
+    return [results[i] for i in range(len(arrivals))]
