@@ -52,7 +52,6 @@ State = InboxMessage.State
 LEASE_SECONDS = 60.0  # a batch's applications, with a wide margin
 # A package larger than this is applied on its own: a batch reads its packages at once.
 BATCH_PACKAGE_BYTES = 2 * 1024 * 1024
-NEW = BusinessDocType.NEW
 # Fields an outcome changes (never the message id, the hash or the log entry).
 _OUTCOME_FIELDS = ("state", "attempts", "next_attempt_at", "last_error", "applied_at", "result")
 

@@ -61,21 +61,6 @@ def lease(rows: QuerySet[Row], *, limit: int, seconds: float) -> list[Row]:
     return taken
 
 
-def one_by_one(act: Callable[[Row], Row]) -> Callable[[list[Row], float], list[Row]]:
-    """A `work_through` action that acts on each row in its own turn (`act`), none starting
-    after the monotonic clock's deadline."""
-
-    def act_on(rows: list[Row], until: float) -> list[Row]:
-        acted = []
-        for row in rows:
-            if time.monotonic() > until:
-                break
-            acted.append(act(row))
-        return acted
-
-    return act_on
-
-
 def work_through(
     claim: Callable[[int], list[Row]],
     act: Callable[[list[Row], float], list[Row]],

@@ -225,13 +225,16 @@ def receive_many_from_exchange(
         raise DocumentError(error.message_dict | errors) from None
     if errors:
         raise DocumentError(errors)
-    results = {
-        i: (found, False)
+    known = {
+        (found.organ_id, found.exchange_ref): found
         for found in IncomingDocument.objects.filter(
             exchange_ref__in={a.exchange_ref for a in arrivals}
         )
+    }
+    results = {
+        i: (known[(a.organ.pk, a.exchange_ref)], False)
         for i, a in enumerate(arrivals)
-        if (found.organ_id, found.exchange_ref) == (a.organ.pk, a.exchange_ref)
+        if (a.organ.pk, a.exchange_ref) in known
     }
     new = [i for i in range(len(arrivals)) if i not in results]
     if not new:
